@@ -1,0 +1,78 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import pkg from '../../package.json';
+import type { AppInfo } from '../../shared/contract/app';
+import { EventBus } from '../services/events/event-bus';
+import { ShutdownRegistry } from '../services/lifecycle/shutdown';
+import { NoticeLog } from '../services/notices/notice-log';
+import { SettingsStore } from '../services/settings/settings-store';
+import { defaultWorkspaceDir, resolveUserPath } from './paths';
+import type { PlatformPort } from './platform';
+
+export interface ServicesOptions {
+  userData: string;
+  /** `--workspace` / `KILN_WORKSPACE`: wins over the setting for this run. */
+  workspaceOverride?: string | undefined;
+  platform: PlatformPort;
+  /** The environment the app was started with (for headless defaults); never forwarded to children. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The composition root shared by the Electron main process and the web host: every
+ * service is built here once, so both transports serve exactly the same behaviour.
+ */
+export interface Services {
+  readonly userData: string;
+  readonly platform: PlatformPort;
+  readonly events: EventBus;
+  readonly shutdown: ShutdownRegistry;
+  readonly notices: NoticeLog;
+  readonly settings: SettingsStore;
+  /** Replaces known secret values in text that leaves main. */
+  scrub(text: string): string;
+  workspaceDir(): string;
+  appInfo(): AppInfo;
+}
+
+export async function createServices(options: ServicesOptions): Promise<Services> {
+  const events = new EventBus();
+  const shutdown = new ShutdownRegistry();
+  const scrub = (text: string): string => text;
+  const notices = new NoticeLog(scrub);
+  notices.onNotice((n) => events.emit('app.notice', n));
+
+  await fs.mkdir(options.userData, { recursive: true });
+  const settings = new SettingsStore(options.userData);
+  const problem = await settings.load();
+  if (problem) notices.add('warning', problem.message, problem.details);
+  settings.onChange((s) => events.emit('settings.changed', s));
+
+  const workspaceDir = (): string => {
+    if (options.workspaceOverride) return resolveUserPath(options.workspaceOverride);
+    const chosen = settings.get().workspace.path;
+    return chosen ? resolveUserPath(chosen) : defaultWorkspaceDir();
+  };
+  await fs.mkdir(workspaceDir(), { recursive: true });
+
+  return {
+    userData: options.userData,
+    platform: options.platform,
+    events,
+    shutdown,
+    notices,
+    settings,
+    scrub,
+    workspaceDir,
+    appInfo: () => ({
+      name: pkg.productName,
+      version: pkg.version,
+      platform: process.platform,
+      arch: os.arch(),
+      runtime: options.platform.runtime,
+      versions: options.platform.versions,
+      workspace: workspaceDir(),
+      userData: options.userData,
+    }),
+  };
+}

@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import { appEndpoints, appEvents } from './app';
+import { settingsEndpoints, settingsEvents } from './settings';
+
+/**
+ * The whole contract. Each domain adds its endpoints and events here, once; the router,
+ * the preload allowlist and the renderer client follow from these two objects.
+ */
+export const endpoints = {
+  ...appEndpoints,
+  ...settingsEndpoints,
+};
+
+export const events = {
+  ...appEvents,
+  ...settingsEvents,
+};
+
+export type Endpoints = typeof endpoints;
+export type Channel = keyof Endpoints;
+export type EndpointInput<C extends Channel> = z.input<Endpoints[C]['input']>;
+export type EndpointParsedInput<C extends Channel> = z.output<Endpoints[C]['input']>;
+export type EndpointOutput<C extends Channel> = z.output<Endpoints[C]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export const channelNames = Object.keys(endpoints) as Channel[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export { KilnError, isKilnError, describeZodError, errorCodes } from './core';
+export type { IpcError, IpcResult, ErrorCode } from './core';
