@@ -12,4 +12,8 @@ export interface PlatformPort {
   revealInFolder(target: string): Promise<void>;
   /** Moves a path to the OS trash, or returns false when this runtime has none. */
   trashItem(target: string): Promise<boolean>;
+  /** Asks the user where to save a file; absent where there is no native dialog (web host). */
+  chooseSavePath?(suggestedName: string): Promise<string | null>;
+  /** Asks the user to pick a folder; absent where there is no native dialog (web host). */
+  chooseFolder?(): Promise<string | null>;
 }

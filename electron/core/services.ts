@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import pkg from '../../package.json';
 import type { AppInfo } from '../../shared/contract/app';
 import { EventBus } from '../services/events/event-bus';
@@ -16,6 +17,8 @@ export interface ServicesOptions {
   platform: PlatformPort;
   /** The environment the app was started with (for headless defaults); never forwarded to children. */
   env?: NodeJS.ProcessEnv;
+  /** Folder holding bundled resources (`examples/`): `<repo>/resources` in development, `dist/resources` when built. */
+  resourcesDir?: string;
 }
 
 /**
@@ -24,6 +27,9 @@ export interface ServicesOptions {
  */
 export interface Services {
   readonly userData: string;
+  readonly resourcesDir: string;
+  /** Start-up environment, read only for documented headless defaults (OPENAI_*, KILN_*). */
+  readonly env: NodeJS.ProcessEnv;
   readonly platform: PlatformPort;
   readonly events: EventBus;
   readonly shutdown: ShutdownRegistry;
@@ -57,6 +63,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   return {
     userData: options.userData,
+    resourcesDir: options.resourcesDir ?? path.resolve('resources'),
+    env: options.env ?? {},
     platform: options.platform,
     events,
     shutdown,
