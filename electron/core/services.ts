@@ -7,6 +7,7 @@ import { EventBus } from '../services/events/event-bus';
 import { ShutdownRegistry } from '../services/lifecycle/shutdown';
 import { NoticeLog } from '../services/notices/notice-log';
 import { SettingsStore } from '../services/settings/settings-store';
+import { Scrubber } from '../services/vault/scrubber';
 import { defaultWorkspaceDir, resolveUserPath } from './paths';
 import type { PlatformPort } from './platform';
 
@@ -35,7 +36,9 @@ export interface Services {
   readonly shutdown: ShutdownRegistry;
   readonly notices: NoticeLog;
   readonly settings: SettingsStore;
-  /** Replaces known secret values in text that leaves main. */
+  /** Known secret values, replaced by `[VAR_NAME]` wherever text leaves main. */
+  readonly scrubber: Scrubber;
+  /** Replaces known secret values in text that leaves main (`scrubber.scrub`). */
   scrub(text: string): string;
   workspaceDir(): string;
   appInfo(): AppInfo;
@@ -44,7 +47,8 @@ export interface Services {
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const events = new EventBus();
   const shutdown = new ShutdownRegistry();
-  const scrub = (text: string): string => text;
+  const scrubber = new Scrubber();
+  const scrub = (text: string): string => scrubber.scrub(text);
   const notices = new NoticeLog(scrub);
   notices.onNotice((n) => events.emit('app.notice', n));
 
@@ -70,6 +74,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     shutdown,
     notices,
     settings,
+    scrubber,
     scrub,
     workspaceDir,
     appInfo: () => ({

@@ -1,0 +1,179 @@
+/**
+ * Replaces known secret values in text that leaves main (model requests, tool results, logs,
+ * error messages) with `[VAR_NAME]` markers, and known API-key shapes with `[REDACTED_API_KEY]`
+ * (anton-format.md §6).
+ *
+ * All registered values are compiled into ONE regular expression shaped as a trie, so a scrub
+ * is a single pass over the text whatever the number of secrets: at each position the engine
+ * walks at most one branch per character instead of trying every secret in turn. Inside a trie
+ * two matches at the same position are always prefix-related, so "prefer the longer branch"
+ * is exactly "longest value first", which is what makes overlapping secrets scrub cleanly.
+ */
+
+export const REDACTED_API_KEY = '[REDACTED_API_KEY]';
+
+/**
+ * Key shapes from §6. The left guard keeps ordinary words readable: without it a slug such as
+ * `disk-usage-dashboard-2026` would lose its tail to the `sk-` shape.
+ */
+const KEY_SHAPES = '(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_-]{20,}|mdb_[A-Za-z0-9._-]{10,}|AIza[A-Za-z0-9_-]{30,})';
+
+/** Unicode-aware "word character", like Python's `\w` that anton uses. */
+const WORD = '[\\p{L}\\p{N}\\p{M}_]';
+const WORD_RE = new RegExp(`^${WORD}$`, 'u');
+
+/**
+ * Values longer than this (service-account JSON, private keys) stay out of the trie: V8 caps
+ * the size of a compiled expression. They are few, so a plain indexOf scan per value is cheap,
+ * and running them first keeps "longest value first".
+ */
+const MAX_TRIE_VALUE = 1024;
+
+function isWordAt(text: string, index: number, before: boolean): boolean {
+  if (before) {
+    if (index <= 0) return false;
+    const prev = text.charCodeAt(index - 1);
+    const lowSurrogate = prev >= 0xdc00 && prev <= 0xdfff && index >= 2;
+    return WORD_RE.test(text.slice(lowSurrogate ? index - 2 : index - 1, index));
+  }
+  if (index >= text.length) return false;
+  const cp = text.codePointAt(index) ?? 0;
+  return WORD_RE.test(String.fromCodePoint(cp));
+}
+
+function replaceLiteral(text: string, value: string, marker: string): string {
+  let out = '';
+  let from = 0;
+  let at = text.indexOf(value);
+  while (at !== -1) {
+    const end = at + value.length;
+    if (!isWordAt(text, at, true) && !isWordAt(text, end, false)) {
+      out += text.slice(from, at) + marker;
+      from = end;
+      at = text.indexOf(value, end);
+    } else {
+      at = text.indexOf(value, at + 1);
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+interface TrieNode {
+  children: Map<string, TrieNode>;
+  terminal: boolean;
+}
+
+function escapeCodePoint(ch: string): string {
+  if (/^[A-Za-z0-9]$/.test(ch)) return ch;
+  return `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`;
+}
+
+function trieToPattern(node: TrieNode): string {
+  const branches: string[] = [];
+  for (const [ch, child] of node.children) {
+    // Follow single-child chains iteratively so a 64 KB value does not nest 64 K groups deep.
+    let chain = escapeCodePoint(ch);
+    let cur = child;
+    while (cur.children.size === 1 && !cur.terminal) {
+      const only = cur.children.entries().next().value;
+      if (!only) break;
+      chain += escapeCodePoint(only[0]);
+      cur = only[1];
+    }
+    const rest = cur.children.size > 0 ? trieToPattern(cur) : '';
+    if (rest === '') branches.push(chain);
+    // A terminal node with children: try the longer continuation first, then stop here.
+    else branches.push(cur.terminal ? `${chain}(?:${rest})?` : `${chain}${rest}`);
+  }
+  if (branches.length === 1) return branches[0] ?? '';
+  return `(?:${branches.join('|')})`;
+}
+
+export function buildSecretPattern(values: Iterable<string>): string | null {
+  const root: TrieNode = { children: new Map(), terminal: false };
+  let any = false;
+  for (const value of values) {
+    if (value === '') continue;
+    any = true;
+    let node = root;
+    for (const ch of value) {
+      let next = node.children.get(ch);
+      if (!next) {
+        next = { children: new Map(), terminal: false };
+        node.children.set(ch, next);
+      }
+      node = next;
+    }
+    node.terminal = true;
+  }
+  return any ? trieToPattern(root) : null;
+}
+
+export interface ScrubEntry {
+  name: string;
+  value: string;
+}
+
+export class Scrubber {
+  /** varName → value. */
+  private readonly byName = new Map<string, string>();
+  /** value → varName used in its marker (the latest registration wins). */
+  private byValue = new Map<string, string>();
+  private regex: RegExp | null = null;
+  /** Long values, longest first, scrubbed before the trie pass. */
+  private long: ScrubEntry[] = [];
+  private dirty = true;
+
+  /** Registers a secret under its variable name; an empty value is never registered. */
+  register(varName: string, value: string): void {
+    if (typeof value !== 'string' || value === '' || varName === '') return;
+    if (this.byName.get(varName) === value) return;
+    this.byName.set(varName, value);
+    this.dirty = true;
+  }
+
+  unregister(varName: string): void {
+    if (this.byName.delete(varName)) this.dirty = true;
+  }
+
+  /** Registered secrets, for the publish secret scan. */
+  entries(): ScrubEntry[] {
+    return [...this.byName].map(([name, value]) => ({ name, value }));
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  scrub(text: string): string {
+    if (typeof text !== 'string' || text === '') return text;
+    const regex = this.compiled();
+    let current = text;
+    for (const { name, value } of this.long) current = replaceLiteral(current, value, `[${name}]`);
+    regex.lastIndex = 0;
+    return current.replace(regex, (_match: string, secret: unknown) => {
+      // Without registered secrets the pattern has no group and the 2nd argument is the offset.
+      if (typeof secret !== 'string') return REDACTED_API_KEY;
+      const name = this.byValue.get(secret);
+      return name !== undefined ? `[${name}]` : REDACTED_API_KEY;
+    });
+  }
+
+  private compiled(): RegExp {
+    if (!this.dirty && this.regex) return this.regex;
+    this.byValue = new Map();
+    for (const [name, value] of this.byName) this.byValue.set(value, name);
+    const short: string[] = [];
+    this.long = [];
+    for (const [value, name] of this.byValue) {
+      if (value.length > MAX_TRIE_VALUE) this.long.push({ name, value });
+      else short.push(value);
+    }
+    this.long.sort((a, b) => b.value.length - a.value.length);
+    const secrets = buildSecretPattern(short);
+    const secretPart = secrets === null ? '' : `(?<!${WORD})(${secrets})(?!${WORD})|`;
+    this.regex = new RegExp(`${secretPart}${KEY_SHAPES}`, 'gu');
+    this.dirty = false;
+    return this.regex;
+  }
+}
