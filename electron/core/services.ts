@@ -7,6 +7,8 @@ import { EventBus } from '../services/events/event-bus';
 import { ShutdownRegistry } from '../services/lifecycle/shutdown';
 import { NoticeLog } from '../services/notices/notice-log';
 import { SettingsStore } from '../services/settings/settings-store';
+import { ArtifactFolders } from '../services/backends/artifact-folders';
+import { PreviewServer } from '../services/preview/preview-server';
 import { Scrubber } from '../services/vault/scrubber';
 import { defaultWorkspaceDir, resolveUserPath } from './paths';
 import type { PlatformPort } from './platform';
@@ -42,6 +44,8 @@ export interface Services {
   scrub(text: string): string;
   workspaceDir(): string;
   appInfo(): AppInfo;
+  /** Loopback proxy giving each artifact its own origin (`urlFor(slug)`). */
+  readonly preview: PreviewServer;
 }
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
@@ -65,6 +69,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
   };
   await fs.mkdir(workspaceDir(), { recursive: true });
 
+  const artifactFolders = new ArtifactFolders(() => path.join(workspaceDir(), '.anton', 'artifacts'));
+  const preview = new PreviewServer({
+    artifacts: artifactFolders,
+    stateFile: path.join(workspaceDir(), '.kiln', 'state', 'preview.json'),
+  });
+  shutdown.register('preview', () => preview.close());
+
   return {
     userData: options.userData,
     resourcesDir: options.resourcesDir ?? path.resolve('resources'),
@@ -77,6 +88,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     scrubber,
     scrub,
     workspaceDir,
+    preview,
     appInfo: () => ({
       name: pkg.productName,
       version: pkg.version,

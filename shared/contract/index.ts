@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appEndpoints, appEvents } from './app';
 import { settingsEndpoints, settingsEvents } from './settings';
+import { previewEndpoints, previewEvents } from './preview';
 
 /**
  * The whole contract. Each domain adds its endpoints and events here, once; the router,
@@ -9,11 +10,13 @@ import { settingsEndpoints, settingsEvents } from './settings';
 export const endpoints = {
   ...appEndpoints,
   ...settingsEndpoints,
+  ...previewEndpoints,
 };
 
 export const events = {
   ...appEvents,
   ...settingsEvents,
+  ...previewEvents,
 };
 
 export type Endpoints = typeof endpoints;
