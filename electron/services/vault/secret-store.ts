@@ -1,0 +1,120 @@
+import { AsyncEntry, findCredentialsAsync, type EntryOptions } from '@napi-rs/keyring';
+import { KilnError } from '../../../shared/contract/core';
+
+/**
+ * Where secret values live. Implementations never write a value to disk in clear and never
+ * fall back to a plaintext file: if the OS keychain is unavailable, every call fails.
+ */
+export interface SecretStore {
+  get(account: string): Promise<string | null>;
+  set(account: string, value: string): Promise<void>;
+  /** Resolves true when a value was removed, false when there was none. */
+  delete(account: string): Promise<boolean>;
+  has(account: string): Promise<boolean>;
+  /** Accounts that hold a value (never the values). */
+  accounts(): Promise<string[]>;
+}
+
+export const DEFAULT_KEYCHAIN_SERVICE = 'Kiln';
+
+/** Keychain accounts Kiln uses itself; datasource secrets are keyed by their `DS_*` env name. */
+export const ACCOUNTS = {
+  providerApiKey: 'provider.apiKey',
+  publishApiKey: 'publish.apiKey',
+  publishPassword: (artifactId: string): string => `publish.password.${artifactId}`,
+} as const;
+
+const MAX_ACCOUNT = 512;
+/** Large enough for a service-account JSON or a private key; guards against runaway input. */
+export const MAX_SECRET_BYTES = 256 * 1024;
+
+export function keychainFixHint(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin') return 'Unlock the login keychain (Keychain Access) and try again.';
+  if (platform === 'win32') return 'Make sure Windows Credential Manager is available for your user and try again.';
+  return 'Install and unlock a Secret Service such as gnome-keyring (for example: apt-get install gnome-keyring, then log in to a desktop session or run gnome-keyring-daemon --unlock) and try again.';
+}
+
+export function keychainUnavailable(cause: unknown, platform: NodeJS.Platform = process.platform): KilnError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new KilnError(
+    'UNAVAILABLE',
+    `The OS keychain is not available, so Kiln cannot read or store secrets. ${keychainFixHint(platform)}`,
+    // The library's message names the failing store call, never a secret value.
+    detail.slice(0, 500),
+  );
+}
+
+function checkAccount(account: string): void {
+  if (typeof account !== 'string' || account.length === 0 || account.length > MAX_ACCOUNT) {
+    throw new KilnError('VALIDATION', 'A secret needs a name between 1 and 512 characters.');
+  }
+}
+
+export function checkSecretValue(value: string): void {
+  if (typeof value !== 'string') throw new KilnError('VALIDATION', 'A secret value must be text.');
+  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
+    throw new KilnError('VALIDATION', `A secret value can be at most ${MAX_SECRET_BYTES / 1024} KB.`);
+  }
+}
+
+export interface KeychainOptions {
+  /** Keychain service name; `KILN_KEYCHAIN_SERVICE` in the environment wins for tests. */
+  keychainService?: string;
+  platform?: NodeJS.Platform;
+}
+
+/** The OS keychain through @napi-rs/keyring (same entries keytar would use). */
+export class KeychainSecretStore implements SecretStore {
+  readonly service: string;
+  private readonly platform: NodeJS.Platform;
+  private readonly entryOptions: EntryOptions;
+
+  constructor(options: KeychainOptions = {}) {
+    this.service = options.keychainService ?? DEFAULT_KEYCHAIN_SERVICE;
+    this.platform = options.platform ?? process.platform;
+    // Pin Linux to the Secret Service: the kernel keyring would silently lose secrets on reboot.
+    this.entryOptions = { linux: { store: 'secret-service' } };
+  }
+
+  private entry(account: string): AsyncEntry {
+    checkAccount(account);
+    return new AsyncEntry(this.service, account, this.entryOptions);
+  }
+
+  private async guard<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      if (error instanceof KilnError) throw error;
+      throw keychainUnavailable(error, this.platform);
+    }
+  }
+
+  async get(account: string): Promise<string | null> {
+    return this.guard(() => this.entry(account).getPassword());
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    checkSecretValue(value);
+    return this.guard(() => this.entry(account).setPassword(value));
+  }
+
+  async delete(account: string): Promise<boolean> {
+    return this.guard(() => this.entry(account).deletePassword());
+  }
+
+  async has(account: string): Promise<boolean> {
+    return (await this.get(account)) !== null;
+  }
+
+  async accounts(): Promise<string[]> {
+    const found = await this.guard(() => findCredentialsAsync(this.service));
+    return [...new Set(found.map((c) => c.account))].sort();
+  }
+
+  /** Every stored account with its value, for registering them with the scrubber at start. */
+  async all(): Promise<{ account: string; value: string }[]> {
+    const found = await this.guard(() => findCredentialsAsync(this.service));
+    return found.map((c) => ({ account: c.account, value: c.password }));
+  }
+}
