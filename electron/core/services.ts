@@ -7,6 +7,7 @@ import { EventBus } from '../services/events/event-bus';
 import { ShutdownRegistry } from '../services/lifecycle/shutdown';
 import { NoticeLog } from '../services/notices/notice-log';
 import { SettingsStore } from '../services/settings/settings-store';
+import { createArtifactServices, type ArtifactReaders, type ArtifactStore } from '../services/artifacts/index';
 import { ArtifactFolders } from '../services/backends/artifact-folders';
 import { PreviewServer } from '../services/preview/preview-server';
 import { Scrubber } from '../services/vault/scrubber';
@@ -46,6 +47,10 @@ export interface Services {
   appInfo(): AppInfo;
   /** Loopback proxy giving each artifact its own origin (`urlFor(slug)`). */
   readonly preview: PreviewServer;
+  /** The anton-compatible artifact store (`<workspace>/.anton/artifacts`), watched live. */
+  readonly artifacts: ArtifactStore;
+  /** Size-limited, confined file reads for the preview pane. */
+  readonly artifactReaders: ArtifactReaders;
 }
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
@@ -76,6 +81,17 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   shutdown.register('preview', () => preview.close());
 
+  const artifactServices = await createArtifactServices({
+    store: {
+      workspaceDir,
+      trashItem: (target) => options.platform.trashItem(target),
+      workspaceOverridden: Boolean(options.workspaceOverride),
+    },
+    events,
+    settings,
+    shutdown,
+  });
+
   return {
     userData: options.userData,
     resourcesDir: options.resourcesDir ?? path.resolve('resources'),
@@ -89,6 +105,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     scrub,
     workspaceDir,
     preview,
+    artifacts: artifactServices.store,
+    artifactReaders: artifactServices.readers,
     appInfo: () => ({
       name: pkg.productName,
       version: pkg.version,

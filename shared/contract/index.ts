@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appEndpoints, appEvents } from './app';
 import { settingsEndpoints, settingsEvents } from './settings';
+import { artifactsEndpoints, artifactsEvents } from './artifacts';
 import { previewEndpoints, previewEvents } from './preview';
 
 /**
@@ -10,12 +11,14 @@ import { previewEndpoints, previewEvents } from './preview';
 export const endpoints = {
   ...appEndpoints,
   ...settingsEndpoints,
+  ...artifactsEndpoints,
   ...previewEndpoints,
 };
 
 export const events = {
   ...appEvents,
   ...settingsEvents,
+  ...artifactsEvents,
   ...previewEvents,
 };
 

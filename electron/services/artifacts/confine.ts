@@ -1,0 +1,65 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { KilnError } from '../../../shared/contract/core';
+
+/** True when `child` is `parent` or inside it (both absolute, normalized). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Rejects anything that is not a single plain folder name. */
+export function checkSlugShape(slug: string): void {
+  if (
+    typeof slug !== 'string' ||
+    slug.length === 0 ||
+    slug.length > 255 ||
+    slug === '.' ||
+    slug === '..' ||
+    /[/\\\0]/.test(slug) ||
+    path.isAbsolute(slug)
+  ) {
+    throw new KilnError('FORBIDDEN', `"${String(slug).slice(0, 80)}" is not an artifact name Kiln accepts.`);
+  }
+}
+
+/**
+ * Normalizes a path relative to an artifact folder to `/` separators and refuses
+ * absolute paths, `..` segments and NUL bytes.
+ */
+export function normalizeRelPath(rel: string): string {
+  if (typeof rel !== 'string' || rel.length === 0 || rel.length > 4096 || rel.includes('\0')) {
+    throw new KilnError('FORBIDDEN', 'That file path is not allowed.');
+  }
+  const unified = rel.replace(/\\/g, '/');
+  if (unified.startsWith('/') || /^[A-Za-z]:/.test(unified)) {
+    throw new KilnError('FORBIDDEN', `"${rel.slice(0, 120)}" is absolute; give a path inside the artifact folder.`);
+  }
+  const parts = unified.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0 || parts.some((p) => p === '..')) {
+    throw new KilnError('FORBIDDEN', `"${rel.slice(0, 120)}" points outside the artifact folder.`);
+  }
+  return parts.join('/');
+}
+
+/**
+ * The real path of the deepest existing ancestor of `target` (itself if it exists), so a
+ * symlink anywhere on the way is followed before the confinement check.
+ */
+export async function realpathOfExisting(target: string): Promise<string> {
+  let current = target;
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      const real = await fs.realpath(current);
+      return tail.length === 0 ? real : path.join(real, ...tail.reverse());
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      const parent = path.dirname(current);
+      if (parent === current) return target;
+      tail.push(path.basename(current));
+      current = parent;
+    }
+  }
+}

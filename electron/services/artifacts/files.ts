@@ -1,0 +1,62 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FileEntry } from '../../../shared/contract/artifacts';
+import { isoSeconds } from './time';
+
+/** Top-level names that are the record itself, not artifact content (anton-format §2.3). */
+const RESERVED_TOP = new Set(['metadata.json', 'README.md', '.published.json']);
+
+/** Our own atomic-write temp files, which may exist for a moment. */
+const isTempFile = (name: string): boolean => /^\..+\.tmp$/.test(name);
+
+/** Folders that hold tooling state, never artifact content; skipping them keeps walks cheap. */
+const SKIP_DIRS = new Set(['__pycache__', 'node_modules', '.venv', '.git']);
+
+/**
+ * files[] derived from disk: recursive, symlinks and non-files skipped, `/` separators,
+ * sorted by path (code-unit order, as anton's `sorted()` does).
+ */
+export async function walkFiles(dir: string): Promise<FileEntry[]> {
+  const out: FileEntry[] = [];
+  async function walk(abs: string, rel: string): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(abs, { withFileTypes: true });
+    } catch {
+      return; // a folder removed or unreadable mid-walk simply contributes nothing
+    }
+    await Promise.all(
+      entries.map(async (e) => {
+        const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (e.isSymbolicLink()) return;
+        if (e.isDirectory()) {
+          if (!SKIP_DIRS.has(e.name)) await walk(path.join(abs, e.name), relPath);
+          return;
+        }
+        if (!e.isFile()) return;
+        if (rel === '' && RESERVED_TOP.has(e.name)) return;
+        if (isTempFile(e.name)) return;
+        try {
+          const st = await fs.lstat(path.join(abs, e.name));
+          if (!st.isFile()) return;
+          out.push({ path: relPath, bytes: st.size, modifiedAt: isoSeconds(st.mtime) });
+        } catch {
+          // vanished between readdir and stat
+        }
+      }),
+    );
+  }
+  await walk(dir, '');
+  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out;
+}
+
+export function sameFiles(a: readonly FileEntry[], b: readonly FileEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.path !== y.path || x.bytes !== y.bytes || x.modifiedAt !== y.modifiedAt) return false;
+  }
+  return true;
+}

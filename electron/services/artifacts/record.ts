@@ -1,0 +1,56 @@
+import { artifactRecordSchema, artifactTypes, type ArtifactRecord } from '../../../shared/contract/artifacts';
+import { describeZodError } from '../../../shared/contract/core';
+
+/** metadata.json larger than this is not parsed: a record is a few KB, so it's damage or abuse. */
+export const MAX_METADATA_BYTES = 5 * 1024 * 1024;
+
+const KEY_ORDER = [
+  'schemaVersion',
+  'id',
+  'slug',
+  'createdAt',
+  'updatedAt',
+  'name',
+  'description',
+  'type',
+  'primary',
+  'port',
+  'datasources',
+  'files',
+  'provenance',
+] as const;
+
+export type ParseResult = { ok: true; record: ArtifactRecord } | { ok: false; reason: string };
+
+/** Reads a record; every failure comes back as a reason a person can act on. */
+export function parseRecord(raw: string, folderName: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    return { ok: false, reason: `metadata.json is not valid JSON (${(error as Error).message}).` };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, reason: 'metadata.json does not hold a JSON object.' };
+  }
+  const type = (json as Record<string, unknown>).type;
+  if (typeof type === 'string' && !(artifactTypes as readonly string[]).includes(type)) {
+    return { ok: false, reason: `Unknown artifact type "${type.slice(0, 60)}".` };
+  }
+  const parsed = artifactRecordSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `metadata.json is invalid: ${describeZodError(parsed.error)}.` };
+  if (parsed.data.slug !== folderName) {
+    // anton keys records by folder; a copied folder keeps its old slug inside. The folder wins.
+    parsed.data.slug = folderName;
+  }
+  return { ok: true, record: parsed.data };
+}
+
+/** Pretty JSON in anton's key order; keys Kiln doesn't know follow, unchanged. */
+export function serializeRecord(record: ArtifactRecord): string {
+  const out: Record<string, unknown> = {};
+  const source = record as Record<string, unknown>;
+  for (const key of KEY_ORDER) out[key] = source[key];
+  for (const [key, value] of Object.entries(source)) if (!(key in out)) out[key] = value;
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

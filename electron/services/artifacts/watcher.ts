@@ -1,0 +1,116 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { ArtifactStore } from './store';
+
+export interface ArtifactWatcherOptions {
+  /** Quiet time before a burst of changes is reported; the gallery should update within a second. */
+  debounceMs?: number;
+  /** How deep inside an artifact folder to watch (static/js/… of a fullstack app). */
+  depth?: number;
+}
+
+/** Files whose churn says nothing about the artifact's content. */
+const IGNORED_NAMES = new Set(['backend.log', '__pycache__', 'node_modules', '.venv', '.git']);
+
+/**
+ * Watches `<workspace>/.anton/artifacts` and turns file changes made by the agent, by anton's
+ * CLI or by hand into `files[]` reconciliation plus one debounced change report. Restart it
+ * (`restart()`) when the workspace changes; it re-roots itself.
+ */
+export class ArtifactWatcher {
+  private watcher: FSWatcher | null = null;
+  private watchedRoot: string | null = null;
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly debounceMs: number;
+  private readonly depth: number;
+  private stopped = false;
+
+  constructor(
+    private readonly store: ArtifactStore,
+    private readonly report: (slugs: string[]) => void,
+    options: ArtifactWatcherOptions = {},
+  ) {
+    this.debounceMs = options.debounceMs ?? 150;
+    this.depth = options.depth ?? 8;
+  }
+
+  /** Starts (or re-roots) the watch; resolves once the initial scan is done. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    const root = this.store.root();
+    if (this.watcher && this.watchedRoot === root) return;
+    await this.closeWatcher();
+    await mkdir(root, { recursive: true });
+    const w = watch(root, {
+      ignoreInitial: true,
+      depth: this.depth,
+      followSymlinks: false,
+      ignored: (p: string) => {
+        const base = path.basename(p);
+        if (IGNORED_NAMES.has(base)) return true;
+        return /^\..+\.tmp$/.test(base); // our own atomic-write temp files
+      },
+    });
+    this.watcher = w;
+    this.watchedRoot = root;
+    w.on('all', (_event, changed) => this.onPath(root, changed));
+    w.on('error', () => {
+      // An unreadable subfolder must not stop the watch of the others.
+    });
+    await new Promise<void>((resolve) => w.once('ready', () => resolve()));
+  }
+
+  /** Re-roots after a workspace change; the store forgets its cache of the old root. */
+  async restart(): Promise<void> {
+    if (this.stopped) return;
+    this.store.invalidate();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+    await this.closeWatcher();
+    await this.flushing;
+  }
+
+  private async closeWatcher(): Promise<void> {
+    const w = this.watcher;
+    this.watcher = null;
+    this.watchedRoot = null;
+    if (w) await w.close();
+  }
+
+  private onPath(root: string, changed: string): void {
+    const rel = path.relative(root, changed);
+    if (rel === '' || rel.startsWith('..')) return;
+    const slug = rel.split(path.sep)[0];
+    if (!slug || slug.startsWith('.')) return;
+    this.pending.add(slug);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, this.debounceMs);
+  }
+
+  private async flush(): Promise<void> {
+    const slugs = [...this.pending];
+    this.pending.clear();
+    if (slugs.length === 0 || this.stopped) return;
+    for (const slug of slugs) {
+      this.store.invalidate(slug);
+      try {
+        await this.store.reconcile(slug);
+      } catch {
+        // A folder that vanished or broke is reported anyway; the list shows its state.
+      }
+    }
+    if (!this.stopped) this.report(slugs);
+  }
+}
