@@ -23,6 +23,8 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Folder holding bundled resources (`examples/`): `<repo>/resources` in development, `dist/resources` when built. */
   resourcesDir?: string;
+  /** Folder of the agent's markdown prompts: `<repo>/prompts` in development, `dist/prompts` when built. */
+  promptsDir?: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface ServicesOptions {
 export interface Services {
   readonly userData: string;
   readonly resourcesDir: string;
+  readonly promptsDir: string;
   /** Start-up environment, read only for documented headless defaults (OPENAI_*, KILN_*). */
   readonly env: NodeJS.ProcessEnv;
   readonly platform: PlatformPort;
@@ -95,6 +98,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   return {
     userData: options.userData,
     resourcesDir: options.resourcesDir ?? path.resolve('resources'),
+    promptsDir: options.promptsDir ?? path.resolve('prompts'),
     env: options.env ?? {},
     platform: options.platform,
     events,

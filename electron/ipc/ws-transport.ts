@@ -1,0 +1,88 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventBus } from '../services/events/event-bus';
+import type { Router } from './router';
+
+export interface WsTransportOptions {
+  server: Server;
+  router: Router;
+  events: EventBus;
+  token: string;
+  /** The exact origins allowed to connect, e.g. `http://127.0.0.1:4123`. */
+  allowedOrigins: () => string[];
+  /** The exact Host header values allowed, e.g. `127.0.0.1:4123`. */
+  allowedHosts: () => string[];
+  maxPayloadBytes?: number;
+}
+
+/** Compares without leaking the token's length or prefix through timing. */
+export function tokenMatches(expected: string, given: string | null): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/**
+ * The contract over WebSocket for the web host. The handshake is refused unless the path is
+ * `/ws`, the token matches, and both Origin and Host are the host's own (so neither another
+ * site, a previewed artifact on its own origin, nor a DNS-rebinding page can drive Kiln).
+ */
+export function attachWsTransport(options: WsTransportOptions): { close(): Promise<void>; clientCount(): number } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 32 * 1024 * 1024 });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    if (!options.allowedHosts().includes(req.headers.host ?? '')) return refuse(socket, 403, 'Forbidden');
+    if (!options.allowedOrigins().includes(req.headers.origin ?? '')) return refuse(socket, 403, 'Forbidden');
+    if (!tokenMatches(options.token, url.searchParams.get('token'))) return refuse(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  options.server.on('upgrade', onUpgrade);
+
+  const send = (ws: WebSocket, message: unknown): void => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('message', async (raw) => {
+      let msg: { type?: unknown; id?: unknown; channel?: unknown; input?: unknown };
+      try {
+        msg = JSON.parse(String(raw)) as typeof msg;
+      } catch {
+        send(ws, { type: 'result', id: null, result: { ok: false, error: { code: 'VALIDATION', message: 'Message is not valid JSON.' } } });
+        return;
+      }
+      if (msg === null || typeof msg !== 'object' || msg.type !== 'call' || typeof msg.id !== 'number' || typeof msg.channel !== 'string') {
+        send(ws, { type: 'result', id: typeof msg?.id === 'number' ? msg.id : null, result: { ok: false, error: { code: 'VALIDATION', message: 'Expected {type:"call", id:number, channel:string, input}.' } } });
+        return;
+      }
+      const result = await options.router.call(msg.channel, msg.input, { transport: 'web' });
+      send(ws, { type: 'result', id: msg.id, result });
+    });
+  });
+
+  const unsubscribe = options.events.subscribe((name, payload) => {
+    const frame = JSON.stringify({ type: 'event', name, payload });
+    for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(frame);
+  });
+
+  return {
+    clientCount: () => wss.clients.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        unsubscribe();
+        options.server.off('upgrade', onUpgrade);
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import type { PlatformPort } from '../core/platform';
+
+/** Opens a path or URL with the OS's own opener, detached, without a shell. */
+function osOpen(target: string): Promise<void> {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [target]]
+      : process.platform === 'win32'
+        ? ['explorer.exe', [target]]
+        : ['xdg-open', [target]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.once('error', (e) => reject(new Error(`Could not run ${cmd}: ${e.message}`)));
+    child.once('spawn', () => {
+      child.unref();
+      resolve();
+    });
+  });
+}
+
+/** The web host's platform: plain Node, no trash, no native dialogs. */
+export function nodePlatform(): PlatformPort {
+  return {
+    runtime: 'web',
+    versions: { node: process.versions.node, v8: process.versions.v8 },
+    openExternal: osOpen,
+    revealInFolder: osOpen,
+    trashItem: async () => false,
+  };
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appContentSecurityPolicy } from '../core/csp';
+import type { Services } from '../core/services';
+import { createHandlers } from '../ipc/handlers/index';
+import { createRouter } from '../ipc/router';
+import { attachWsTransport } from '../ipc/ws-transport';
+import { createStaticHandler } from './static-server';
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export interface WebHostOptions {
+  services: Services;
+  rendererDir: string;
+  port: number;
+  /** For tests: a fixed token instead of a random one. */
+  token?: string;
+  onInternalError?: (channel: string, error: unknown) => void;
+}
+
+/**
+ * The web host: the same services and router as the Electron app, served to a browser over
+ * loopback HTTP + WebSocket. Bound to 127.0.0.1 only.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { services } = options;
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  let port = options.port;
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
+
+  const serveStatic = createStaticHandler({
+    root: options.rendererDir,
+    csp: appContentSecurityPolicy(),
+    allowedHosts,
+  });
+  const server = http.createServer((req, res) => {
+    serveStatic(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(`Port ${options.port} is already in use. Pick another with --port, or leave it out to use a free one.`)
+          : e,
+      );
+    });
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  const router = createRouter(createHandlers(services), {
+    scrub: (t) => services.scrub(t),
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+  });
+  const ws = attachWsTransport({ server, router, events: services.events, token, allowedHosts, allowedOrigins });
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await ws.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })();
+    return closing;
+  };
+  services.shutdown.register('web host server', close);
+
+  return { url: `http://127.0.0.1:${port}/?token=${token}`, port, token, close };
+}

@@ -1,0 +1,81 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+export interface StaticOptions {
+  root: string;
+  csp: string;
+  allowedHosts: () => string[];
+}
+
+/** Serves the built renderer. Host-checked (DNS rebinding), confined to `root`, SPA fallback. */
+export function createStaticHandler(options: StaticOptions) {
+  const root = path.resolve(options.root);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const headers = {
+      'Content-Security-Policy': options.csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'X-Frame-Options': 'DENY',
+    };
+    if (!options.allowedHosts().includes(req.headers.host ?? '')) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: unexpected Host header.');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.resolve(root, `.${pathname}`);
+    if (file !== root && !file.startsWith(root + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let stat = await fs.stat(file).catch(() => null);
+    if (!stat || stat.isDirectory()) {
+      // Unknown paths get the app shell; assets that are missing stay 404.
+      if (path.extname(pathname) && !pathname.endsWith('.html')) {
+        res.writeHead(404, headers).end();
+        return;
+      }
+      file = path.join(root, 'index.html');
+      stat = await fs.stat(file).catch(() => null);
+      if (!stat) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' }).end('The renderer is not built. Run `npm run build`.');
+        return;
+      }
+    }
+    const isHtml = file.endsWith('.html');
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Length': stat.size,
+      'Cache-Control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  };
+}

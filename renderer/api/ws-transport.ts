@@ -1,0 +1,104 @@
+import type { IpcResult } from '../../shared/contract/core';
+import type { Transport } from './transport';
+
+type ServerMessage =
+  | { type: 'result'; id: number; result: IpcResult<unknown> }
+  | { type: 'event'; name: string; payload: unknown };
+
+const TOKEN_KEY = 'kiln.token';
+
+/**
+ * The token arrives once in the page URL (`?token=…`); it is moved to sessionStorage and
+ * removed from the address bar so it doesn't end up in history or screenshots.
+ */
+export function takeToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/**
+ * WebSocket transport with reconnect: calls made while disconnected wait for the socket;
+ * calls in flight when it drops fail with UNAVAILABLE so the UI can say so.
+ */
+export function webSocketTransport(token: string, onStatus?: (connected: boolean) => void): Transport {
+  const listeners = new Set<(name: string, payload: unknown) => void>();
+  const pending = new Map<number, (r: IpcResult<unknown>) => void>();
+  let nextId = 1;
+  let socket: WebSocket | null = null;
+  let ready: Promise<WebSocket> | null = null;
+  let retryDelay = 250;
+
+  const connect = (): Promise<WebSocket> => {
+    if (ready) return ready;
+    ready = new Promise<WebSocket>((resolve) => {
+      const open = (): void => {
+        const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+        const ws = new WebSocket(`${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}`);
+        ws.onopen = () => {
+          socket = ws;
+          retryDelay = 250;
+          onStatus?.(true);
+          resolve(ws);
+        };
+        ws.onmessage = (e) => {
+          let msg: ServerMessage;
+          try {
+            msg = JSON.parse(String(e.data)) as ServerMessage;
+          } catch {
+            return;
+          }
+          if (msg.type === 'result') {
+            pending.get(msg.id)?.(msg.result);
+            pending.delete(msg.id);
+          } else if (msg.type === 'event') {
+            for (const l of listeners) l(msg.name, msg.payload);
+          }
+        };
+        ws.onclose = () => {
+          const wasOpen = socket === ws;
+          socket = null;
+          for (const [id, settle] of pending) {
+            settle({ ok: false, error: { code: 'UNAVAILABLE', message: 'Lost the connection to Kiln. It will reconnect when Kiln is running again.' } });
+            pending.delete(id);
+          }
+          if (wasOpen) {
+            onStatus?.(false);
+            ready = null;
+            // Reconnect in the background so events resume after a restart of the host.
+            setTimeout(() => void connect(), retryDelay);
+          } else {
+            retryDelay = Math.min(retryDelay * 2, 4000);
+            setTimeout(open, retryDelay);
+          }
+        };
+      };
+      open();
+    });
+    return ready;
+  };
+
+  void connect();
+
+  return {
+    kind: 'web',
+    async invoke(channel, input) {
+      const ws = await connect();
+      const id = nextId++;
+      return new Promise<IpcResult<unknown>>((resolve) => {
+        pending.set(id, resolve);
+        ws.send(JSON.stringify({ type: 'call', id, channel, input }));
+      });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

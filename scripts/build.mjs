@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Builds everything Kiln runs from: the renderer (Vite) into dist/renderer, the Electron main
+// process, preload and the web host (esbuild) into dist/, plus resources and prompts.
+import { build as esbuild } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { build as viteBuild } from 'vite';
+
+const quiet = process.argv.includes('--quiet');
+const t0 = Date.now();
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+
+await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'error' : 'warn' });
+
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+await Promise.all([
+  // Main and the web host keep npm packages external: they load from node_modules (packaged
+  // into the asar by electron-builder), which keeps native addons like the keychain working.
+  esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', packages: 'external' }),
+  esbuild({ ...common, entryPoints: ['electron/webhost.ts'], outfile: 'dist/webhost.mjs', format: 'esm', packages: 'external' }),
+  // A sandboxed preload must be one CommonJS file that requires nothing but `electron`.
+  esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+]);
+
+for (const dir of ['resources', 'prompts']) {
+  if (existsSync(dir)) cpSync(dir, `dist/${dir}`, { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+}
+if (!quiet) console.log(`Built dist/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
