@@ -1,0 +1,467 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { KilnError } from '../../../shared/contract/core';
+import type {
+  AccessChoice,
+  AccessState,
+  Preflight,
+  PreflightProblem,
+  PublishProgress,
+  PublishResult,
+  PublishStatus,
+  PublishVersion,
+} from '../../../shared/contract/publish';
+import { DEFAULT_PUBLISH_URL } from '../../../shared/contract/settings';
+import { previousChoice, resolveAccess, type AccessInput } from './access';
+import { planBundle, type BundlePlan } from './bundle-plan';
+import { PublishClient, type ClientOptions } from './client';
+import { dockerfile, exportReadme } from './export-files';
+import {
+  API_KEY_ACCOUNT,
+  connectionSlug,
+  envPrefix,
+  isFullstack,
+  passwordAccount,
+  type ArtifactSource,
+  type PublishArtifactRecord,
+  type PythonPort,
+  type ScrubberPort,
+  type SecretsPort,
+  type VaultPort,
+} from './ports';
+import { entryAccess, entryFromAccess, publishedKey, readPublished, writePublished, type PublishedEntry } from './published-state';
+import { dsVariables, requirementNames, uncoveredImports, packageFor } from './python-imports';
+import { pythonMajorMinor } from './python-version';
+import { scanForSecrets } from './secret-scan';
+import { buildZip, removeZip, tooLarge, type ZipResult, type ZipSource } from './zip';
+
+export interface PublishSettings {
+  url: string;
+  maxBundleMB: number;
+  /** `python.interpreter` setting; empty means KILN_PYTHON, then /usr/bin/python3. */
+  pythonInterpreter: string;
+}
+
+export interface PublishServiceDeps {
+  artifacts: ArtifactSource;
+  secrets: SecretsPort;
+  scrubber: ScrubberPort;
+  vault: VaultPort;
+  python?: PythonPort | undefined;
+  settings: () => PublishSettings;
+  env?: NodeJS.ProcessEnv | undefined;
+  onProgress?: (p: PublishProgress) => void;
+  /** A publish state changed (published, unpublished, rolled back). */
+  onChanged?: (slug: string) => void;
+  /** Native save dialog (Electron); absent in the web host, where the path is typed. */
+  chooseSavePath?: ((suggestedName: string) => Promise<string | null>) | undefined;
+  /** Timeouts and retry pacing; tests shorten them. */
+  client?: Pick<ClientOptions, 'idleTimeoutMs' | 'retries' | 'retryDelayMs'>;
+}
+
+interface Context {
+  record: PublishArtifactRecord;
+  dir: string;
+  fullstack: boolean;
+  key: string;
+  plan: BundlePlan;
+}
+
+interface Checked extends Context {
+  warnings: PreflightProblem[];
+  blocking: PreflightProblem[];
+  datasources: { engine: string; name: string; inVault: boolean }[];
+  backendSource: string | null;
+}
+
+/**
+ * Publishing, end to end: review (preflight), bundle, upload with anton's protocol, local
+ * publish state, status for badges, unpublish, versions/rollback and export. Never imports
+ * electron; everything it needs from elsewhere comes in through narrow ports.
+ */
+export class PublishService {
+  private readonly running = new Map<string, AbortController>();
+  private readonly md5Cache = new Map<string, { signature: string; md5: string; bytes: number }>();
+
+  constructor(private readonly deps: PublishServiceDeps) {}
+
+  publishUrl(): string {
+    const configured = this.deps.settings().url.trim();
+    const fromEnv = this.deps.env?.KILN_PUBLISH_URL?.trim();
+    if ((configured === '' || configured === DEFAULT_PUBLISH_URL) && fromEnv) return fromEnv;
+    return configured === '' ? DEFAULT_PUBLISH_URL : configured;
+  }
+
+  private maxBytes(): number {
+    return this.deps.settings().maxBundleMB * 1024 * 1024;
+  }
+
+  private async apiKey(): Promise<string | null> {
+    const stored = await this.deps.secrets.get(API_KEY_ACCOUNT);
+    if (stored) return stored;
+    return this.deps.env?.KILN_PUBLISH_API_KEY?.trim() || null;
+  }
+
+  private async context(slug: string): Promise<Context> {
+    const dir = await this.deps.artifacts.dir(slug);
+    const record = await this.deps.artifacts.open(slug);
+    const fullstack = isFullstack(record.type);
+    const plan = await planBundle(dir, record);
+    return { record, dir, fullstack, key: publishedKey(record.primary, fullstack), plan };
+  }
+
+  /** Every check that does not need the network: warnings and blocking problems. */
+  private async check(slug: string, options: { requireVault: boolean } = { requireVault: true }): Promise<Checked> {
+    const ctx = await this.context(slug);
+    const warnings = [...ctx.plan.warnings];
+    const blocking = [...ctx.plan.blocking];
+    const datasources: Checked['datasources'] = [];
+    let backendSource: string | null = null;
+    if (ctx.fullstack) {
+      for (const ds of ctx.record.datasources) {
+        const inVault = Boolean(await this.deps.vault.exists(connectionSlug(ds)));
+        datasources.push({ ...ds, inVault });
+        if (!inVault && options.requireVault) {
+          blocking.push({
+            kind: 'missing-datasource',
+            message: `The app uses the datasource ${connectionSlug(ds)}, which is not in your vault. Add it under Settings → Datasources (or remove it from the artifact) before publishing.`,
+          });
+        }
+      }
+      backendSource = await fs.readFile(path.join(ctx.dir, 'backend.py'), 'utf8').catch(() => null);
+      if (backendSource !== null) {
+        const prefixes = ctx.record.datasources.map(envPrefix);
+        for (const use of dsVariables(backendSource)) {
+          if (prefixes.some((p) => use.name === p || use.name.startsWith(`${p}__`))) continue;
+          blocking.push({
+            kind: 'undeclared-env',
+            file: 'backend.py',
+            line: use.line,
+            message: `backend.py uses ${use.name}, but the artifact declares no datasource that provides it, so it would be empty once published. Connect the datasource to the artifact or remove the variable.`,
+          });
+        }
+        const reqText = await fs.readFile(path.join(ctx.dir, 'requirements.txt'), 'utf8').catch(() => '');
+        const local = await localModules(ctx.dir);
+        for (const use of uncoveredImports(backendSource, requirementNames(reqText), local)) {
+          warnings.push({
+            kind: 'uncovered-import',
+            file: 'backend.py',
+            line: use.line,
+            message: `backend.py imports ${use.module}, but requirements.txt does not list ${packageFor(use.module)}; the published app may fail to start.`,
+          });
+        }
+      }
+    }
+    blocking.push(...(await scanForSecrets(ctx.plan.entries, this.deps.scrubber.entries())));
+    return { ...ctx, warnings, blocking, datasources, backendSource };
+  }
+
+  /** md5 of a fresh bundle, cached on the bundled files' names, sizes and mtimes. */
+  private async currentMd5(slug: string, plan: BundlePlan): Promise<{ md5: string; bytes: number } | null> {
+    if (plan.blocking.some((p) => p.kind === 'missing-file' || p.kind === 'unsupported-type') || plan.entries.length === 0) return null;
+    const stats = await Promise.all(plan.entries.map(async (e) => {
+      const st = await fs.stat(e.abs).catch(() => null);
+      return `${e.name}\0${st?.size ?? -1}\0${st?.mtimeMs ?? -1}`;
+    }));
+    const signature = stats.join('\n');
+    const cached = this.md5Cache.get(slug);
+    if (cached && cached.signature === signature) return cached;
+    let zip: ZipResult;
+    try {
+      zip = await buildZip(plan.entries, { maxBytes: this.maxBytes() });
+    } catch (error) {
+      if (error instanceof KilnError && error.code === 'VALIDATION') return null;
+      throw error;
+    }
+    await removeZip(zip.file);
+    const value = { signature, md5: zip.md5, bytes: zip.bytes };
+    this.md5Cache.set(slug, value);
+    return value;
+  }
+
+  private async accessState(record: PublishArtifactRecord, entry: PublishedEntry | null): Promise<AccessState> {
+    const stored = entryAccess(entry);
+    const passwordSet = Boolean(await this.deps.secrets.get(passwordAccount(record.id)).catch(() => null));
+    return {
+      mode: stored?.mode ?? 'public',
+      passwordSet,
+      emails: stored?.emails ?? [],
+      orgAllowed: stored?.orgAllowed ?? false,
+    };
+  }
+
+  private async statusOf(ctx: Context, md5: string | null): Promise<PublishStatus> {
+    const entry = await readPublished(ctx.dir, ctx.key, ctx.record.id, this.deps.secrets);
+    const access = await this.accessState(ctx.record, entry);
+    if (!entry) return { slug: ctx.record.slug, state: 'not-published', reportId: null, url: null, lastMd5: null, currentMd5: md5, access };
+    return {
+      slug: ctx.record.slug,
+      state: md5 !== null && md5 === entry.last_md5 ? 'published' : 'changed',
+      reportId: entry.report_id,
+      url: entry.url || null,
+      lastMd5: entry.last_md5 || null,
+      currentMd5: md5,
+      access,
+    };
+  }
+
+  async status(slug: string): Promise<PublishStatus> {
+    const ctx = await this.context(slug);
+    const current = await this.currentMd5(slug, ctx.plan);
+    return this.statusOf(ctx, current?.md5 ?? null);
+  }
+
+  async preflight(slug: string): Promise<Preflight> {
+    const c = await this.check(slug);
+    const blocking = [...c.blocking];
+    const current = await this.currentMd5(slug, c.plan);
+    const totalBytes = c.plan.entries.reduce((n, e) => n + e.bytes, 0);
+    if (current === null && c.plan.entries.length > 0 && !blocking.some((b) => b.kind === 'missing-file')) {
+      blocking.push({ kind: 'too-large', message: tooLarge(this.maxBytes()).message });
+    }
+    let secretNames: string[] = [];
+    if (c.fullstack) {
+      const present = c.datasources.filter((d) => d.inVault).map(connectionSlug);
+      secretNames = Object.keys(present.length > 0 ? await this.deps.vault.envFor(present) : {}).sort();
+    }
+    return {
+      slug: c.record.slug,
+      name: c.record.name,
+      kind: c.plan.kind,
+      files: c.plan.entries.map((e) => ({ path: e.name, bytes: e.bytes })),
+      totalBytes,
+      bundleBytes: current?.bytes ?? null,
+      md5: current?.md5 ?? null,
+      maxBundleBytes: this.maxBytes(),
+      secretNames,
+      datasources: c.datasources,
+      warnings: c.warnings,
+      blocking,
+      status: await this.statusOf(c, current?.md5 ?? null),
+      publishUrl: this.publishUrl(),
+      apiKeySet: (await this.apiKey().catch(() => null)) !== null,
+    };
+  }
+
+  private emit(slug: string, phase: PublishProgress['phase'], fraction: number | null, message?: string): void {
+    this.deps.onProgress?.(message === undefined ? { slug, phase, fraction } : { slug, phase, fraction, message });
+  }
+
+  private client(apiKey: string, signal?: AbortSignal): PublishClient {
+    return new PublishClient({ baseUrl: this.publishUrl(), apiKey, signal, ...this.deps.client });
+  }
+
+  private async requireKey(): Promise<string> {
+    const key = await this.apiKey();
+    if (!key) throw new KilnError('FORBIDDEN', 'No publish API key is set. Enter your key to publish.');
+    return key;
+  }
+
+  async publish(slug: string, choice?: AccessChoice): Promise<PublishResult> {
+    if (this.running.has(slug)) throw new KilnError('CONFLICT', 'This artifact is already being published. Wait for it to finish or cancel it.');
+    const controller = new AbortController();
+    this.running.set(slug, controller);
+    let zip: ZipResult | null = null;
+    try {
+      const c = await this.check(slug);
+      if (c.blocking.length > 0) {
+        throw new KilnError(
+          'VALIDATION',
+          `Publishing is blocked: ${c.blocking[0]!.message}${c.blocking.length > 1 ? ` (and ${c.blocking.length - 1} more problem${c.blocking.length > 2 ? 's' : ''})` : ''}`,
+          c.blocking.map((b) => (b.file ? `${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}` : b.message)).join('\n'),
+        );
+      }
+      const apiKey = await this.requireKey();
+      const previous = await readPublished(c.dir, c.key, c.record.id, this.deps.secrets);
+      const storedPassword = await this.deps.secrets.get(passwordAccount(c.record.id));
+      const input: AccessInput = choice
+        ? choice.mode === 'restricted'
+          ? { mode: 'restricted', emails: choice.emails, orgAllowed: choice.orgAllowed ?? false }
+          : choice
+        : previousChoice(entryAccess(previous));
+      const access = await resolveAccess(input, entryAccess(previous), storedPassword);
+
+      this.emit(slug, 'zip', 0);
+      zip = await buildZip(c.plan.entries, {
+        maxBytes: this.maxBytes(),
+        signal: controller.signal,
+        onProgress: (f) => this.emit(slug, 'zip', f),
+      });
+      const fields: Record<string, unknown> = {};
+      if (previous) fields.report_id = previous.report_id;
+      fields.access = access.block;
+      if (c.fullstack) {
+        fields.artifact_type = c.record.type;
+        fields.artifact_id = c.record.id;
+        const present = c.datasources.map(connectionSlug);
+        fields.secrets = present.length > 0 ? await this.deps.vault.envFor(present) : {};
+        const version = await this.pythonVersion(slug);
+        if (version) fields.python_version = version;
+      }
+      this.emit(slug, 'upload', 0);
+      const client = this.client(apiKey, controller.signal);
+      let response;
+      try {
+        response = await client.upload(
+          { zipFile: zip.file, zipBytes: zip.bytes, md5: zip.md5, fields },
+          {
+            onProgress: (f) => this.emit(slug, 'upload', f),
+            onRetry: (n, reason) => this.emit(slug, 'retry', null, `Retrying (attempt ${n + 1}): ${reason}`),
+          },
+        );
+      } catch (error) {
+        if (error instanceof KilnError && error.code === 'NOT_FOUND' && previous) {
+          throw new KilnError(
+            'NOT_FOUND',
+            'This report no longer exists on the publish service, so Kiln did not publish it as a new one. Unpublish to clear the old link, then publish again.',
+            error.details,
+          );
+        }
+        throw error;
+      }
+      if (access.newPassword !== null) await this.deps.secrets.set(passwordAccount(c.record.id), access.newPassword);
+      const entry = entryFromAccess({ report_id: response.report_id, url: response.view_url, last_md5: zip.md5 }, access.stored, previous);
+      await writePublished(c.dir, c.key, entry);
+      this.emit(slug, 'done', 1);
+      this.deps.onChanged?.(slug);
+      return {
+        slug,
+        reportId: response.report_id,
+        url: response.view_url,
+        md5: zip.md5,
+        version: response.version ?? null,
+        unchanged: response.unchanged ?? false,
+      };
+    } catch (error) {
+      const phase = error instanceof KilnError && error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      this.emit(slug, phase, null, error instanceof Error ? error.message : undefined);
+      throw error;
+    } finally {
+      this.running.delete(slug);
+      if (zip) await removeZip(zip.file);
+    }
+  }
+
+  cancel(slug: string): boolean {
+    const controller = this.running.get(slug);
+    if (!controller) return false;
+    controller.abort();
+    return true;
+  }
+
+  /** Aborts every running publish (app shutdown). */
+  cancelAll(): void {
+    for (const c of this.running.values()) c.abort();
+  }
+
+  private async pythonVersion(slug: string): Promise<string | null> {
+    const candidates: string[] = [];
+    const venv = await this.deps.python?.venvPython(slug);
+    if (venv) candidates.push(venv);
+    const setting = this.deps.settings().pythonInterpreter.trim();
+    if (setting) candidates.push(setting);
+    if (this.deps.env?.KILN_PYTHON) candidates.push(this.deps.env.KILN_PYTHON);
+    candidates.push('/usr/bin/python3', 'python3');
+    for (const python of candidates) {
+      const v = await pythonMajorMinor(python);
+      if (v) return v;
+    }
+    return null;
+  }
+
+  private async published(slug: string): Promise<{ ctx: Context; entry: PublishedEntry }> {
+    const ctx = await this.context(slug);
+    const entry = await readPublished(ctx.dir, ctx.key, ctx.record.id, this.deps.secrets);
+    if (!entry) throw new KilnError('NOT_FOUND', 'This artifact is not published.');
+    return { ctx, entry };
+  }
+
+  /** DELETE on the service, then local state cleared. A report already gone counts as unpublished. */
+  async unpublish(slug: string): Promise<PublishStatus> {
+    const { ctx, entry } = await this.published(slug);
+    const client = this.client(await this.requireKey());
+    try {
+      await client.remove(entry.report_id);
+    } catch (error) {
+      if (!(error instanceof KilnError && error.code === 'NOT_FOUND')) throw error;
+    }
+    await writePublished(ctx.dir, ctx.key, null);
+    this.deps.onChanged?.(slug);
+    const current = await this.currentMd5(slug, ctx.plan);
+    return this.statusOf(ctx, current?.md5 ?? null);
+  }
+
+  async versions(slug: string): Promise<PublishVersion[]> {
+    const { ctx, entry } = await this.published(slug);
+    if (ctx.fullstack) throw new KilnError('UNSUPPORTED', 'Version history and rollback are available for static reports only.');
+    const remote = await this.client(await this.requireKey()).versions(entry.report_id);
+    return remote
+      .map((v) => ({ md5: v.md5, version: v.version ?? null, uploadedAt: v.uploaded_at ?? null, active: v.active ?? false }))
+      .sort((a, b) => (b.version ?? 0) - (a.version ?? 0));
+  }
+
+  /** Makes an earlier version live again; local last_md5 follows, so the badge stays honest. */
+  async rollback(slug: string, md5: string): Promise<PublishVersion[]> {
+    const { ctx, entry } = await this.published(slug);
+    if (ctx.fullstack) throw new KilnError('UNSUPPORTED', 'Version history and rollback are available for static reports only.');
+    const client = this.client(await this.requireKey());
+    await client.activate(entry.report_id, md5);
+    await writePublished(ctx.dir, ctx.key, { ...entry, last_md5: md5 });
+    this.deps.onChanged?.(slug);
+    return this.versions(slug);
+  }
+
+  /**
+   * Writes the bundle to `target` (atomically), plus a Dockerfile and README for fullstack apps.
+   * Secret values are checked for exactly as for a publish; vault presence is not required.
+   */
+  async exportBundle(slug: string, target?: string): Promise<{ path: string | null; bytes: number }> {
+    let file = target?.trim();
+    if (!file) {
+      if (!this.deps.chooseSavePath) throw new KilnError('VALIDATION', 'Type the full path of the zip file to write.');
+      const chosen = await this.deps.chooseSavePath(`${slug}.zip`);
+      if (!chosen) return { path: null, bytes: 0 };
+      file = chosen;
+    }
+    if (!path.isAbsolute(file)) throw new KilnError('VALIDATION', `Give an absolute path for the export (got "${file}").`);
+    if (!/\.zip$/i.test(file)) file = `${file}.zip`;
+    const folder = path.dirname(file);
+    const st = await fs.stat(folder).catch(() => null);
+    if (!st?.isDirectory()) throw new KilnError('NOT_FOUND', `The folder ${folder} does not exist. Choose an existing folder.`);
+    const c = await this.check(slug, { requireVault: false });
+    const blocking = c.blocking.filter((b) => b.kind !== 'undeclared-env');
+    if (blocking.length > 0) {
+      throw new KilnError('VALIDATION', `Export is blocked: ${blocking[0]!.message}`, blocking.map((b) => `${b.file ?? ''}${b.line ? `:${b.line}` : ''} ${b.message}`).join('\n'));
+    }
+    const sources: ZipSource[] = [...c.plan.entries];
+    if (c.fullstack) {
+      const envNames = new Set((c.backendSource ? dsVariables(c.backendSource) : []).map((u) => u.name));
+      sources.push({ name: 'Dockerfile', content: dockerfile(await this.pythonVersion(slug)) });
+      sources.push({ name: 'README.md', content: exportReadme(c.record.name, [...envNames].sort()) });
+    }
+    const tmp = path.join(folder, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+    const zip = await buildZip(sources, { maxBytes: this.maxBytes(), outFile: tmp });
+    try {
+      await fs.rename(tmp, file);
+    } catch (error) {
+      await fs.rm(tmp, { force: true });
+      throw new KilnError('IO', `Could not write ${file}.`, (error as Error).message);
+    }
+    return { path: file, bytes: zip.bytes };
+  }
+
+  async setApiKey(key: string): Promise<void> {
+    await this.deps.secrets.set(API_KEY_ACCOUNT, key.trim());
+  }
+}
+
+/** Python module names shipped (or not) beside backend.py: never a missing requirement. */
+async function localModules(dir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  const items = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const item of items) {
+    if (item.isFile() && item.name.endsWith('.py')) out.add(item.name.slice(0, -3));
+    else if (item.isDirectory()) out.add(item.name);
+  }
+  return out;
+}

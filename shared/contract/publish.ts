@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { defineEndpoint, defineEvent } from './core';
+
+/**
+ * Publishing an artifact with anton's protocol (anton-format.md §5): a review (preflight)
+ * first, then an upload with progress and cancel, plus status, unpublish, versions and export.
+ */
+
+const slug = z.string().min(1).max(200);
+
+/** What the user picks in the review sheet. A password crosses once and goes to the keychain. */
+export const accessChoiceSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('public') }),
+  z.object({
+    mode: z.literal('password'),
+    /** Absent or empty: keep the password already stored for this artifact. */
+    password: z.string().max(1024).optional(),
+  }),
+  z.object({
+    mode: z.literal('restricted'),
+    emails: z.array(z.string().max(320)).max(1000),
+    orgAllowed: z.boolean().default(false),
+  }),
+]);
+export type AccessChoice = z.input<typeof accessChoiceSchema>;
+
+export const preflightFileSchema = z.object({ path: z.string(), bytes: z.number().int().nonnegative() });
+
+export const preflightProblemSchema = z.object({
+  kind: z.enum([
+    'unshipped-file',
+    'uncovered-import',
+    'undeclared-env',
+    'missing-datasource',
+    'secret-in-bundle',
+    'missing-file',
+    'too-large',
+    'unsupported-type',
+  ]),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+});
+export type PreflightProblem = z.infer<typeof preflightProblemSchema>;
+
+export const accessStateSchema = z.object({
+  mode: z.enum(['public', 'password', 'restricted']),
+  /** True when a password for this artifact is in the keychain (the value never crosses). */
+  passwordSet: z.boolean(),
+  emails: z.array(z.string()),
+  orgAllowed: z.boolean(),
+});
+export type AccessState = z.infer<typeof accessStateSchema>;
+
+export const publishStatusSchema = z.object({
+  slug,
+  state: z.enum(['not-published', 'published', 'changed']),
+  reportId: z.string().nullable(),
+  url: z.string().nullable(),
+  lastMd5: z.string().nullable(),
+  /** md5 of a fresh bundle; null when the artifact can't be bundled right now. */
+  currentMd5: z.string().nullable(),
+  access: accessStateSchema,
+});
+export type PublishStatus = z.infer<typeof publishStatusSchema>;
+
+export const preflightSchema = z.object({
+  slug,
+  name: z.string(),
+  kind: z.enum(['static', 'fullstack']),
+  files: z.array(preflightFileSchema),
+  totalBytes: z.number().int().nonnegative(),
+  /** The zip's size and md5, when it could be built. */
+  bundleBytes: z.number().int().nonnegative().nullable(),
+  md5: z.string().nullable(),
+  maxBundleBytes: z.number().int().positive(),
+  /** Datasource secrets sent in the request body (names only, never values). */
+  secretNames: z.array(z.string()),
+  datasources: z.array(z.object({ engine: z.string(), name: z.string(), inVault: z.boolean() })),
+  warnings: z.array(preflightProblemSchema),
+  blocking: z.array(preflightProblemSchema),
+  status: publishStatusSchema,
+  publishUrl: z.string(),
+  apiKeySet: z.boolean(),
+});
+export type Preflight = z.infer<typeof preflightSchema>;
+
+export const publishResultSchema = z.object({
+  slug,
+  reportId: z.string(),
+  url: z.string(),
+  md5: z.string(),
+  version: z.number().int().nullable(),
+  unchanged: z.boolean(),
+});
+export type PublishResult = z.infer<typeof publishResultSchema>;
+
+export const publishVersionSchema = z.object({
+  md5: z.string(),
+  version: z.number().int().nullable(),
+  uploadedAt: z.string().nullable(),
+  active: z.boolean(),
+});
+export type PublishVersion = z.infer<typeof publishVersionSchema>;
+
+export const publishProgressSchema = z.object({
+  slug,
+  phase: z.enum(['zip', 'upload', 'retry', 'done', 'cancelled', 'failed']),
+  /** 0..1 within the phase; null when unknown. */
+  fraction: z.number().min(0).max(1).nullable(),
+  message: z.string().optional(),
+});
+export type PublishProgress = z.infer<typeof publishProgressSchema>;
+
+export const publishEndpoints = {
+  'publish.preflight': defineEndpoint('publish.preflight', { input: z.object({ slug }), output: preflightSchema }),
+  'publish.start': defineEndpoint('publish.start', {
+    input: z.object({ slug, access: accessChoiceSchema.optional() }),
+    output: publishResultSchema,
+  }),
+  'publish.cancel': defineEndpoint('publish.cancel', { input: z.object({ slug }), output: z.object({ cancelled: z.boolean() }) }),
+  'publish.status': defineEndpoint('publish.status', { input: z.object({ slug }), output: publishStatusSchema }),
+  'publish.unpublish': defineEndpoint('publish.unpublish', { input: z.object({ slug }), output: publishStatusSchema }),
+  'publish.versions': defineEndpoint('publish.versions', { input: z.object({ slug }), output: z.array(publishVersionSchema) }),
+  'publish.rollback': defineEndpoint('publish.rollback', {
+    input: z.object({ slug, md5: z.string().regex(/^[0-9a-f]{32}$/) }),
+    output: z.array(publishVersionSchema),
+  }),
+  /** Writes the bundle zip (plus Dockerfile/README for fullstack) to `path`, or asks with a native dialog. */
+  'publish.export': defineEndpoint('publish.export', {
+    input: z.object({ slug, path: z.string().min(1).max(4096).optional() }),
+    output: z.object({ path: z.string().nullable(), bytes: z.number().int().nonnegative() }),
+  }),
+  /** Stores a new publish API key in the keychain (after a 401). The key never comes back. */
+  'publish.setApiKey': defineEndpoint('publish.setApiKey', {
+    input: z.object({ key: z.string().trim().min(1).max(4096) }),
+    output: z.void(),
+  }),
+};
+
+export const publishEvents = {
+  'publish.progress': defineEvent('publish.progress', publishProgressSchema),
+  /** A publish state changed (published, unpublished, rolled back) — gallery badges refresh. */
+  'publish.changed': defineEvent('publish.changed', z.object({ slug })),
+};
