@@ -88,14 +88,14 @@ export function App() {
         </div>
       )}
       <div className="shell">
-        <aside className="sidebar" style={{ width: sw }} aria-label="Navigation">
+        <aside className="sidebar" style={{ width: sw }} aria-label="Sidebar">
           <div className="brand">
             <span className="brand-mark" aria-hidden="true">
               ◆
             </span>
             Kiln
           </div>
-          <nav className="nav">
+          <nav className="nav" aria-label="Navigation">
             {navItems.map((item) => (
               <button
                 key={item.view}

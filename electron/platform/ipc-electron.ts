@@ -10,7 +10,9 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'send
   if (!frame || !contents || event.sender !== contents) return false;
   if (frame.parent !== null) return false;
   try {
-    return new URL(frame.url).origin === APP_ORIGIN;
+    // Compare scheme and host: Node's URL reports origin "null" for custom schemes.
+    const url = new URL(frame.url);
+    return `${url.protocol}//${url.host}` === APP_ORIGIN;
   } catch {
     return false;
   }
