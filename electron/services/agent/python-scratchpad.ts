@@ -1,0 +1,214 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { KilnError } from '../../../shared/contract/core';
+
+/**
+ * A persistent Python process per artifact: variables, imports and loaded data survive
+ * between `run_python` calls, like a notebook kernel. Code goes in on stdin as JSON lines;
+ * results come back on a private pipe (fd 3) so nothing the code prints can forge one.
+ * A timeout or a Stop kills the whole process group and the next call starts fresh.
+ */
+const DRIVER = String.raw`
+import ast, contextlib, io, json, os, sys, traceback
+_chan = os.fdopen(3, 'w', encoding='utf-8')
+_g = {'__name__': '__main__'}
+for _line in sys.stdin:
+    try:
+        _req = json.loads(_line)
+    except Exception:
+        continue
+    _o, _e = io.StringIO(), io.StringIO()
+    _ok = True
+    with contextlib.redirect_stdout(_o), contextlib.redirect_stderr(_e):
+        try:
+            _tree = ast.parse(_req['code'], '<run_python>', 'exec')
+            _last = None
+            if _tree.body and isinstance(_tree.body[-1], ast.Expr):
+                _last = ast.Expression(_tree.body.pop().value)
+            exec(compile(_tree, '<run_python>', 'exec'), _g)
+            if _last is not None:
+                _v = eval(compile(_last, '<run_python>', 'eval'), _g)
+                if _v is not None:
+                    print(repr(_v))
+        except SystemExit:
+            pass
+        except BaseException:
+            _ok = False
+            traceback.print_exc()
+    sys.stdout.flush(); sys.stderr.flush()
+    _chan.write(json.dumps({'id': _req.get('id'), 'ok': _ok, 'stdout': _o.getvalue(), 'stderr': _e.getvalue()}) + '\n')
+    _chan.flush()
+`;
+
+/** Variables a Python process needs to work at all; nothing else of Kiln's environment leaks in. */
+const BASE_ENV_KEYS = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT', 'USERPROFILE'];
+
+export interface PythonRunResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  /** True when the process had to be restarted (timeout, crash): earlier state is gone. */
+  reset: boolean;
+}
+
+export interface ScratchpadStart {
+  interpreter: string;
+  cwd: string;
+  /** The `DS_*` variables of the artifact's declared datasources. */
+  dsEnv: Record<string, string>;
+}
+
+const MAX_CAPTURE = 1_000_000;
+
+class Kernel {
+  private readonly child: ChildProcess;
+  private buffer = '';
+  private rawOut = '';
+  private rawErr = '';
+  private pending: { id: number; resolve: (r: { ok: boolean; stdout: string; stderr: string }) => void; reject: (e: Error) => void } | null = null;
+  private nextId = 1;
+  dead = false;
+  readonly signature: string;
+
+  constructor(start: ScratchpadStart) {
+    const env: Record<string, string> = {};
+    for (const key of BASE_ENV_KEYS) {
+      const value = process.env[key];
+      if (value !== undefined) env[key] = value;
+    }
+    Object.assign(env, start.dsEnv, { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg' });
+    this.signature = JSON.stringify([start.interpreter, start.cwd, Object.keys(start.dsEnv).sort()]);
+    this.child = spawn(start.interpreter, ['-u', '-c', DRIVER], {
+      cwd: start.cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
+    // Output written straight to fd 1/2 (a subprocess, a C extension) still belongs to the call.
+    this.child.stdout?.on('data', (d: Buffer) => {
+      if (this.rawOut.length < MAX_CAPTURE) this.rawOut += d.toString('utf8');
+    });
+    this.child.stderr?.on('data', (d: Buffer) => {
+      if (this.rawErr.length < MAX_CAPTURE) this.rawErr += d.toString('utf8');
+    });
+    const chan = this.child.stdio[3] as NodeJS.ReadableStream | null;
+    chan?.on('data', (d: Buffer) => this.onChannel(d.toString('utf8')));
+    this.child.on('error', (error) => this.fail(error));
+    this.child.on('exit', (code, signal) => {
+      this.fail(new Error(`Python exited (${signal ?? code}).${this.rawErr ? ` ${this.rawErr.slice(-2000)}` : ''}`));
+    });
+    this.child.stdin?.on('error', () => undefined);
+  }
+
+  private onChannel(text: string): void {
+    this.buffer += text;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      try {
+        const msg = JSON.parse(line) as { id: number; ok: boolean; stdout: string; stderr: string };
+        const p = this.pending;
+        if (p && msg.id === p.id) {
+          this.pending = null;
+          // Give raw fd output a moment to arrive is not needed: pipes are drained before exit of the exec.
+          p.resolve({ ok: msg.ok, stdout: this.rawOut + msg.stdout, stderr: this.rawErr + msg.stderr });
+          this.rawOut = '';
+          this.rawErr = '';
+        }
+      } catch {
+        // Not a protocol line; ignore.
+      }
+    }
+  }
+
+  private fail(error: Error): void {
+    this.dead = true;
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(error);
+  }
+
+  run(code: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+    if (this.dead) return Promise.reject(new Error('Python is not running.'));
+    if (this.pending) return Promise.reject(new Error('Python is busy with another call.'));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending = { id, resolve, reject };
+      this.rawOut = '';
+      this.rawErr = '';
+      this.child.stdin?.write(`${JSON.stringify({ id, code })}\n`);
+    });
+  }
+
+  kill(): void {
+    this.dead = true;
+    const pid = this.child.pid;
+    if (pid === undefined || this.child.exitCode !== null) return;
+    try {
+      if (process.platform !== 'win32') process.kill(-pid, 'SIGKILL');
+      else this.child.kill('SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+  }
+}
+
+export class PythonScratchpads {
+  private readonly kernels = new Map<string, Kernel>();
+
+  async run(
+    slug: string,
+    code: string,
+    options: { start: () => Promise<ScratchpadStart>; timeoutMs: number; signal: AbortSignal },
+  ): Promise<PythonRunResult> {
+    const start = await options.start();
+    let kernel = this.kernels.get(slug);
+    let reset = false;
+    const signature = JSON.stringify([start.interpreter, start.cwd, Object.keys(start.dsEnv).sort()]);
+    if (kernel && (kernel.dead || kernel.signature !== signature)) {
+      // Declared datasources changed (or it died): a new process with the new environment.
+      reset = kernel.dead;
+      kernel.kill();
+      kernel = undefined;
+    }
+    if (!kernel) {
+      kernel = new Kernel(start);
+      this.kernels.set(slug, kernel);
+    }
+    const k = kernel;
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => k.kill();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await Promise.race([
+        k.run(code),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            k.kill();
+            reject(new KilnError('TIMEOUT', `The Python code ran longer than ${Math.round(options.timeoutMs / 1000)} s and was stopped; the Python state was reset.`));
+          }, options.timeoutMs);
+        }),
+      ]);
+      return { ...result, reset };
+    } catch (error) {
+      if (options.signal.aborted) throw new KilnError('CANCELLED', 'Stopped.');
+      if (error instanceof KilnError) throw error;
+      throw new KilnError('EXTERNAL', 'The Python process ended unexpectedly; its state was reset.', (error as Error).message);
+    } finally {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onAbort);
+      if (k.dead) this.kernels.delete(slug);
+    }
+  }
+
+  reset(slug: string): boolean {
+    const kernel = this.kernels.get(slug);
+    kernel?.kill();
+    return this.kernels.delete(slug);
+  }
+
+  stopAll(): void {
+    for (const kernel of this.kernels.values()) kernel.kill();
+    this.kernels.clear();
+  }
+}
