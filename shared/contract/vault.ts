@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { DS_NAME_RE, ENGINE_ID_RE, FIELD_NAME_RE } from '../vault/catalog';
+import { defineEndpoint, defineEvent } from './core';
+
+/**
+ * Datasources and app secrets. No output schema in this file carries a secret value: the
+ * renderer learns only whether a secret is set (and where from), never what it is.
+ */
+
+export const MAX_FIELD_VALUE = 256 * 1024;
+
+const slug = z
+  .string()
+  .min(3)
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}-[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'not a datasource slug (<engine>-<name>)');
+const engine = z.string().regex(ENGINE_ID_RE, 'lowercase letters, digits, "-" or "_"');
+const label = z.string().trim().min(1, 'a label is required').max(100);
+const fieldName = z.string().regex(FIELD_NAME_RE, 'field names use letters, digits and "_" only');
+const fieldValue = z.string().max(MAX_FIELD_VALUE);
+
+export const datasourceViewSchema = z.object({
+  slug: z.string(),
+  engine: z.string(),
+  name: z.string().regex(DS_NAME_RE),
+  label: z.string(),
+  /** Non-secret fields with their values. */
+  fields: z.record(z.string(), z.string()),
+  /** Secret fields → whether a value is stored in the keychain. */
+  secrets: z.record(z.string(), z.boolean()),
+  /** The DS_* variable names a backend gets for this datasource. */
+  envNames: z.array(z.string()),
+  envPrefix: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DatasourceView = z.infer<typeof datasourceViewSchema>;
+
+export const datasourceCreateSchema = z
+  .object({
+    engine,
+    label,
+    fields: z.record(fieldName, fieldValue).default({}),
+  })
+  .strict();
+export type DatasourceCreate = z.infer<typeof datasourceCreateSchema>;
+
+export const datasourceUpdateSchema = z
+  .object({
+    slug,
+    label: label.optional(),
+    /** Absent field: unchanged. Empty string or null: cleared. Anything else: replaced. */
+    fields: z.record(fieldName, fieldValue.nullable()).optional(),
+  })
+  .strict();
+export type DatasourceUpdate = z.infer<typeof datasourceUpdateSchema>;
+
+export const importItemSchema = z.object({
+  file: z.string(),
+  slug: z.string(),
+  engine: z.string(),
+  name: z.string(),
+  label: z.string(),
+  fields: z.array(z.string()),
+  secretFields: z.array(z.string()),
+  status: z.enum(['new', 'exists', 'invalid']),
+  problem: z.string().optional(),
+});
+export type ImportItem = z.infer<typeof importItemSchema>;
+
+export const importPreviewSchema = z.object({
+  dir: z.string(),
+  found: z.boolean(),
+  items: z.array(importItemSchema),
+});
+export type ImportPreview = z.infer<typeof importPreviewSchema>;
+
+export const importResultSchema = z.object({
+  imported: z.array(datasourceViewSchema),
+  skipped: z.array(z.object({ slug: z.string(), reason: z.string() })),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** The app's own secrets the renderer may set or clear (datasource secrets go through vault.*). */
+export const appSecretAccounts = ['provider.apiKey', 'publish.apiKey'] as const;
+export type AppSecretAccount = (typeof appSecretAccounts)[number];
+
+export const secretStatusSchema = z.object({
+  account: z.enum(appSecretAccounts),
+  set: z.boolean(),
+  source: z.enum(['keychain', 'environment']).nullable(),
+});
+export type SecretStatus = z.infer<typeof secretStatusSchema>;
+
+export const secretsStatusSchema = z.object({
+  /** False when the OS keychain can't be reached; `problem` then says how to fix it. */
+  keychainAvailable: z.boolean(),
+  problem: z.string().optional(),
+  secrets: z.array(secretStatusSchema),
+});
+export type SecretsStatus = z.infer<typeof secretsStatusSchema>;
+
+export const vaultEndpoints = {
+  'vault.list': defineEndpoint('vault.list', { input: z.void(), output: z.array(datasourceViewSchema) }),
+  'vault.get': defineEndpoint('vault.get', { input: z.object({ slug }).strict(), output: datasourceViewSchema }),
+  'vault.create': defineEndpoint('vault.create', { input: datasourceCreateSchema, output: datasourceViewSchema }),
+  'vault.update': defineEndpoint('vault.update', { input: datasourceUpdateSchema, output: datasourceViewSchema }),
+  'vault.delete': defineEndpoint('vault.delete', {
+    input: z.object({ slug }).strict(),
+    output: z.object({ deleted: z.literal(true) }),
+  }),
+  'vault.importPreview': defineEndpoint('vault.importPreview', { input: z.void(), output: importPreviewSchema }),
+  'vault.importConfirm': defineEndpoint('vault.importConfirm', {
+    input: z.object({ slugs: z.array(slug).min(1).max(500) }).strict(),
+    output: importResultSchema,
+  }),
+  'secrets.status': defineEndpoint('secrets.status', { input: z.void(), output: secretsStatusSchema }),
+  'secrets.set': defineEndpoint('secrets.set', {
+    input: z.object({ account: z.enum(appSecretAccounts), value: z.string().min(1, 'the value is empty').max(16 * 1024) }).strict(),
+    output: secretsStatusSchema,
+  }),
+  'secrets.clear': defineEndpoint('secrets.clear', {
+    input: z.object({ account: z.enum(appSecretAccounts) }).strict(),
+    output: secretsStatusSchema,
+  }),
+};
+
+export const vaultEvents = {
+  /** Datasources changed (created, edited, deleted, imported); the payload is the new list. */
+  'vault.changed': defineEvent('vault.changed', z.array(datasourceViewSchema)),
+  'secrets.changed': defineEvent('secrets.changed', secretsStatusSchema),
+};

@@ -1,0 +1,162 @@
+/**
+ * The built-in datasource engines and the anton naming rules (anton-format.md §3). Pure data and
+ * functions, shared by main (validation, env production) and the renderer (forms).
+ */
+
+export type FieldKind = 'text' | 'number' | 'url' | 'secret' | 'multiline-secret';
+
+export interface FieldSpec {
+  /** Field key as stored and as the env-var suffix (uppercased). */
+  name: string;
+  label: string;
+  kind: FieldKind;
+  secret: boolean;
+  required: boolean;
+  placeholder?: string;
+  defaultValue?: string;
+  help?: string;
+}
+
+export interface EngineSpec {
+  id: string;
+  label: string;
+  description: string;
+  fields: FieldSpec[];
+  /** Generic: the user names the fields; secrecy follows the name heuristic. */
+  freeForm: boolean;
+}
+
+const text = (name: string, label: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  name,
+  label,
+  kind: 'text',
+  secret: false,
+  required: false,
+  ...extra,
+});
+const secret = (name: string, label: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  name,
+  label,
+  kind: 'secret',
+  secret: true,
+  required: false,
+  ...extra,
+});
+
+export const ENGINES: readonly EngineSpec[] = [
+  {
+    id: 'postgres',
+    label: 'PostgreSQL',
+    description: 'A PostgreSQL server (also Supabase, Neon, RDS, Redshift-compatible endpoints).',
+    freeForm: false,
+    fields: [
+      text('host', 'Host', { required: true, placeholder: 'db.example.com' }),
+      text('port', 'Port', { kind: 'number', defaultValue: '5432' }),
+      text('database', 'Database', { required: true }),
+      text('user', 'User', { required: true }),
+      secret('password', 'Password'),
+      text('sslmode', 'SSL mode', { placeholder: 'prefer', help: 'disable, allow, prefer, require, verify-ca or verify-full' }),
+    ],
+  },
+  {
+    id: 'mysql',
+    label: 'MySQL / MariaDB',
+    description: 'A MySQL or MariaDB server.',
+    freeForm: false,
+    fields: [
+      text('host', 'Host', { required: true, placeholder: 'db.example.com' }),
+      text('port', 'Port', { kind: 'number', defaultValue: '3306' }),
+      text('database', 'Database', { required: true }),
+      text('user', 'User', { required: true }),
+      secret('password', 'Password'),
+    ],
+  },
+  {
+    id: 'snowflake',
+    label: 'Snowflake',
+    description: 'A Snowflake account (user + password).',
+    freeForm: false,
+    fields: [
+      text('account', 'Account identifier', { required: true, placeholder: 'xy12345.eu-central-1' }),
+      text('user', 'User', { required: true }),
+      secret('password', 'Password'),
+      text('warehouse', 'Warehouse'),
+      text('database', 'Database'),
+      text('schema', 'Schema'),
+      text('role', 'Role'),
+    ],
+  },
+  {
+    id: 'bigquery',
+    label: 'BigQuery',
+    description: 'Google BigQuery with a service-account key (JSON).',
+    freeForm: false,
+    fields: [
+      text('project_id', 'Project ID', { required: true }),
+      text('dataset', 'Default dataset'),
+      secret('service_account_json', 'Service-account JSON', {
+        kind: 'multiline-secret',
+        required: true,
+        help: 'Paste the whole key file downloaded from Google Cloud (IAM → Service accounts → Keys).',
+      }),
+    ],
+  },
+  {
+    id: 'rest-api',
+    label: 'REST API',
+    description: 'An HTTP API with a base URL and a bearer token.',
+    freeForm: false,
+    fields: [
+      text('base_url', 'Base URL', { kind: 'url', required: true, placeholder: 'https://api.example.com/v1' }),
+      secret('token', 'Token'),
+    ],
+  },
+  {
+    id: 'generic',
+    label: 'Other (free-form)',
+    description: 'Any connection: name the fields yourself. Names containing password, secret, token, key… are kept secret.',
+    freeForm: true,
+    fields: [],
+  },
+];
+
+export const GENERIC_ENGINE = 'generic';
+
+export function engineSpec(id: string): EngineSpec | undefined {
+  return ENGINES.find((e) => e.id === id);
+}
+
+/** Engine ids: catalog ones, or anton's own (kept on import so slugs stay identical). */
+export const ENGINE_ID_RE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/** Datasource names: 8 hex for new ones; imports keep anton's name. */
+export const DS_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** Field names become env-var suffixes, so word characters only. */
+export const FIELD_NAME_RE = /^[A-Za-z0-9_]{1,64}$/;
+
+const SECRET_HINTS = ['password', 'passphrase', 'secret', 'token', 'key', 'credential', 'auth', 'private'];
+
+/** §3: secret when the engine says so, otherwise by the name heuristic. */
+export function isSecretField(engine: string, field: string): boolean {
+  const spec = engineSpec(engine)?.fields.find((f) => f.name === field);
+  if (spec) return spec.secret;
+  const lower = field.toLowerCase();
+  return SECRET_HINTS.some((hint) => lower.includes(hint));
+}
+
+export function datasourceSlug(engine: string, name: string): string {
+  return `${engine}-${name}`;
+}
+
+/** `DS_` + the slug uppercased with every non-word character replaced by `_`. */
+export function envPrefix(engine: string, name: string): string {
+  return `DS_${datasourceSlug(engine, name).toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}
+
+export function envVarName(engine: string, name: string, field: string): string {
+  return `${envPrefix(engine, name)}__${field.toUpperCase()}`;
+}
+
+/** Bookkeeping fields (leading `_`) are stored but never exported. */
+export function isExportedField(field: string): boolean {
+  return !field.startsWith('_');
+}
