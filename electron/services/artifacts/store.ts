@@ -211,7 +211,7 @@ export class ArtifactStore {
       const files = await walkFiles(dir);
       if (sameFiles(files, read.record.files)) return false;
       read.record.files = files;
-      await this.save(dir, read.record, false);
+      await this.save(dir, read.record);
       return true;
     });
   }
@@ -278,7 +278,6 @@ export class ArtifactStore {
       if (primary !== undefined) record.primary = primary;
       if (p.port !== undefined) record.port = p.port;
       if (p.datasources !== undefined) record.datasources = p.datasources;
-      record.files = await walkFiles(dir);
       return this.save(dir, record);
     });
   }
@@ -318,7 +317,6 @@ export class ArtifactStore {
       const at = entry.turns.findIndex((x) => x.index === turn.index);
       if (at >= 0) entry.turns[at] = { ...entry.turns[at], ...t };
       else entry.turns.push(t);
-      record.files = await walkFiles(dir);
       return this.save(dir, record);
     });
   }
@@ -393,8 +391,12 @@ export class ArtifactStore {
     return read.record;
   }
 
-  /** Bumps updatedAt (unless told not to for a create), writes metadata.json then README.md. */
+  /**
+   * Reconciles files[], bumps updatedAt (except on create), writes metadata.json, then
+   * README.md.
+   */
   private async save(dir: string, record: ArtifactRecord, bump = true): Promise<ArtifactRecord> {
+    record.files = await walkFiles(dir);
     if (bump) record.updatedAt = isoSeconds(this.now());
     record.schemaVersion ??= 1;
     await writeFileAtomic(path.join(dir, 'metadata.json'), serializeRecord(record));
