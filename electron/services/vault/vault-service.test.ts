@@ -84,9 +84,9 @@ describe('VaultService datasources', () => {
   it('validates a BigQuery key file without quoting it', async () => {
     const err = await vault
       .create({ engine: 'bigquery', label: 'BQ', fields: { project_id: 'p', service_account_json: '{"private_key": oops-secret' } })
-      .catch((e: unknown) => e as Error);
+      .then(() => null, (e: unknown) => e as Error);
     expect(err).toMatchObject({ code: 'VALIDATION' });
-    expect(err.message).not.toContain('oops-secret');
+    expect(err?.message).not.toContain('oops-secret');
     const key = JSON.stringify({ type: 'service_account', private_key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n' });
     const ok = await vault.create({ engine: 'bigquery', label: 'BQ', fields: { project_id: 'p', service_account_json: key } });
     expect(ok.secrets).toEqual({ service_account_json: true });
