@@ -77,9 +77,10 @@ export class ConversationStore {
 
   /** Reads a log, skipping lines that don't parse (a torn write, a hand edit). */
   async read(id: string): Promise<ChatLogEntry[]> {
+    const file = this.file(id);
     let text: string;
     try {
-      text = await fs.readFile(this.file(id), 'utf8');
+      text = await fs.readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new KilnError('NOT_FOUND', 'That conversation no longer exists. It may have been deleted.');

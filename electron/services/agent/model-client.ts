@@ -236,6 +236,14 @@ export class ModelClient {
       }
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
+    // The SDK ends the iteration quietly on abort and on a connection closed mid-stream.
+    if (signal.aborted) throw new APIUserAbortError();
+    if (finishReason === null) {
+      throw new KilnError(
+        'EXTERNAL',
+        'The model stopped answering mid-stream (the connection closed before the answer finished). Retry the turn.',
+      );
+    }
     const toolCalls = [...calls.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, c]) => ({ ...c, id: c.id || `call_${index}_${Date.now().toString(36)}` }));

@@ -1,0 +1,68 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PythonScratchpads, type ScratchpadStart } from './python-scratchpad';
+
+let dir: string;
+const pads = new PythonScratchpads();
+const start = (dsEnv: Record<string, string> = {}) => async (): Promise<ScratchpadStart> => ({ interpreter: '/usr/bin/python3', cwd: dir, dsEnv });
+const run = (code: string, opts: { timeoutMs?: number; dsEnv?: Record<string, string>; signal?: AbortSignal; slug?: string } = {}) =>
+  pads.run(opts.slug ?? 'a', code, { start: start(opts.dsEnv), timeoutMs: opts.timeoutMs ?? 20_000, signal: opts.signal ?? new AbortController().signal });
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiln-py-'));
+});
+afterAll(async () => {
+  pads.stopAll();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('PythonScratchpads', () => {
+  it('keeps state between calls, captures stdout and prints a final expression', async () => {
+    const first = await run('x = 21\nprint("hello")');
+    expect(first).toMatchObject({ ok: true, stdout: 'hello\n', reset: false });
+    const second = await run('x * 2');
+    expect(second.stdout).toBe('42\n');
+  });
+
+  it('runs in the artifact folder and reports exceptions with the traceback', async () => {
+    await fs.writeFile(path.join(dir, 'data.csv'), 'a,b\n1,2\n');
+    expect((await run('print(open("data.csv").read().splitlines()[1])')).stdout).toBe('1,2\n');
+    const failed = await run('1 / 0');
+    expect(failed.ok).toBe(false);
+    expect(failed.stderr).toContain('ZeroDivisionError');
+    // The process survives an exception: state is still there.
+    expect((await run('x')).stdout).toBe('21\n');
+  });
+
+  it("sees only the declared DS_* variables, not Kiln's environment", async () => {
+    process.env.KILN_TEST_LEAK = 'should-not-be-visible';
+    const result = await run('import os\nsorted(k for k in os.environ if k.startswith(("DS_", "KILN", "OPENAI")))', {
+      slug: 'env',
+      dsEnv: { DS_PG_X__PASSWORD: 'pw' },
+    });
+    delete process.env.KILN_TEST_LEAK;
+    expect(result.stdout).toBe("['DS_PG_X__PASSWORD']\n");
+  });
+
+  it('stops code that runs too long, and the next call starts fresh', async () => {
+    await run('y = 5', { slug: 'slow' });
+    await expect(run('import time\ntime.sleep(30)', { slug: 'slow', timeoutMs: 500 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const after = await run('print("y" in globals())', { slug: 'slow' });
+    expect(after.stdout).toBe('False\n');
+  });
+
+  it('is cancelled at once by Stop', async () => {
+    const controller = new AbortController();
+    const pending = run('import time\ntime.sleep(30)', { slug: 'stop', signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('reset forgets the state', async () => {
+    await run('z = 1', { slug: 'r' });
+    expect(pads.reset('r')).toBe(true);
+    expect((await run('print("z" in globals())', { slug: 'r' })).stdout).toBe('False\n');
+  });
+});
