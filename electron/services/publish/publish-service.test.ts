@@ -259,8 +259,8 @@ describe('publish: failures', () => {
     const second = await env.service.publish(a.slug);
     expect(second.reportId).toBe(first.reportId);
     const ids = env.server.uploads().slice(1).map((u) => u.body?.report_id ?? null);
-    // The two injected failures answer before the body is read; the third attempt carries the same report_id.
-    expect(ids).toEqual([null, null, first.reportId]);
+    // Every attempt carries the same report_id: the service replaces, it never creates.
+    expect(ids).toEqual([first.reportId, first.reportId, first.reportId]);
     expect(env.server.reports.size).toBe(1);
     expect(env.progress.some((p) => p.phase === 'retry')).toBe(true);
   });
