@@ -1,0 +1,65 @@
+import { execa } from 'execa';
+import { promises as fs } from 'node:fs';
+
+/** True while any process of the group (or the single pid on Windows) is alive. */
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Signals the whole process group led by `pid` (the backend and everything it spawned). */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  if (process.platform === 'win32') {
+    // Windows has no process groups: taskkill /T takes the tree down.
+    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false });
+    return;
+  }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** SIGTERM to the group, then SIGKILL to whatever is left after `graceMs`. */
+export async function stopGroup(pid: number, graceMs = 3000): Promise<void> {
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!groupAlive(pid)) return;
+    await sleep(25);
+  }
+  signalGroup(pid, 'SIGKILL');
+  const hard = Date.now() + 2000;
+  while (Date.now() < hard && groupAlive(pid)) await sleep(25);
+}
+
+/** The command line of a running process, or null when it is gone or unreadable. */
+export async function commandLineOf(pid: number): Promise<string[] | null> {
+  if (process.platform === 'linux') {
+    try {
+      const raw = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
+      const parts = raw.split('\0');
+      if (parts[parts.length - 1] === '') parts.pop();
+      return parts.length > 0 ? parts : null;
+    } catch {
+      return null;
+    }
+  }
+  if (process.platform === 'win32') return null;
+  const r = await execa('ps', ['-o', 'command=', '-p', String(pid)], { reject: false });
+  const line = String(r.stdout).trim();
+  return r.exitCode === 0 && line ? line.split(/\s+/) : null;
+}
+
+/** The working directory of a running process (Linux only; null elsewhere or when gone). */
+export async function cwdOf(pid: number): Promise<string | null> {
+  if (process.platform !== 'linux') return null;
+  return fs.readlink(`/proc/${pid}/cwd`).catch(() => null);
+}

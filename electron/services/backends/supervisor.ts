@@ -1,0 +1,389 @@
+import { execa, type ResultPromise } from 'execa';
+import getPort from 'get-port';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { KilnError, isKilnError } from '../../../shared/contract/core';
+import type { BackendState, BackendStatus } from '../../../shared/contract/backends';
+import type { PythonService } from '../python/python-service';
+import type { ArtifactsPort } from './artifact-folders';
+import { backendEnv } from './env';
+import { backendLogPath, LogSink, readLogTail } from './log-sink';
+import { PidRegistry } from './pid-registry';
+import { stopGroup, signalGroup } from './process-group';
+import { probeOnce, reachableFromNetwork } from './readiness';
+
+export interface BackendLimits {
+  readyTimeoutSec: number;
+  maxRunning: number;
+  idleStopMinutes: number;
+}
+
+/** The events the supervisor sends (the EventBus fits this). */
+export interface BackendEvents {
+  emit(name: 'backends.state', payload: BackendStatus): void;
+  emit(name: 'backends.log', payload: { slug: string; lines: string[] }): void;
+  emit(name: 'backends.progress', payload: { slug: string; phase: 'venv' | 'pip' | 'done'; lines: string[] }): void;
+}
+
+export interface SupervisorOptions {
+  artifacts: ArtifactsPort;
+  python: PythonService;
+  events: BackendEvents;
+  limits: () => BackendLimits;
+  /** `DS_*` variables for the given datasource slugs (`<engine>-<name>`), from the vault. */
+  envFor: (datasourceSlugs: string[]) => Promise<Record<string, string>> | Record<string, string>;
+  scrub: (text: string) => string;
+  /** `<ws>/.kiln/state`. */
+  stateDir: () => string;
+  /** Kiln's environment; only PATH/HOME/LANG(/SYSTEMROOT) are passed on. */
+  hostEnv: NodeJS.ProcessEnv;
+  /** The preview address of an artifact (the only URL the UI gets). */
+  previewUrl?: (slug: string) => Promise<string>;
+  /** Non-fatal problems the user should see once (0.0.0.0 binding, idle stop). */
+  notify?: (level: 'info' | 'warning', message: string) => void;
+  /** How often the idle timer looks (ms); tests shorten it. */
+  idleCheckMs?: number;
+  now?: () => number;
+}
+
+const POLL_MS = 20;
+const PORT_RETRIES = 3;
+const TAIL_LINES = 40;
+
+interface Run {
+  slug: string;
+  state: BackendState;
+  child: ResultPromise | null;
+  pid?: number;
+  port?: number;
+  url?: string;
+  error?: string;
+  logTail?: string;
+  warning?: string;
+  startedAt?: string;
+  lastTraffic: number;
+  stopping: boolean;
+  exited: Promise<number | null> | null;
+  log: LogSink | null;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function addrInUse(lines: string[]): boolean {
+  return lines.some((l) => /address already in use|Errno 98|Errno 48|EADDRINUSE|only one usage of each socket address/i.test(l));
+}
+
+/**
+ * Runs each fullstack artifact's `backend.py` as a supervised process: venv + install,
+ * free port, readiness probe, logs, crash detection, stop of the whole process group,
+ * a pid registry for reaping after a Kiln crash, a cap on running backends and an idle stop.
+ */
+export class BackendSupervisor {
+  private readonly runs = new Map<string, Run>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly registry: PidRegistry;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.registry = new PidRegistry(() => path.join(o.stateDir(), 'backends.json'));
+    this.now = o.now ?? Date.now;
+    this.idleTimer = setInterval(() => void this.stopIdle(), o.idleCheckMs ?? 30_000);
+    this.idleTimer.unref();
+  }
+
+  /** At start: stop backends a crashed Kiln left running, and clear their recorded ports. */
+  async reapOrphans(): Promise<string[]> {
+    const reaped = await this.registry.reapOrphans();
+    for (const e of reaped) await this.o.artifacts.update(e.slug, { port: null }).catch(() => undefined);
+    return reaped.map((e) => e.slug);
+  }
+
+  /** The loopback port the preview forwards to, or null when the backend is not serving. */
+  portFor(slug: string): number | null {
+    const r = this.runs.get(slug);
+    return r && r.port !== undefined && (r.state === 'running' || (r.state === 'installing' && r.child)) ? r.port : null;
+  }
+
+  /** Preview traffic keeps a backend from being stopped as idle. */
+  touch(slug: string): void {
+    const r = this.runs.get(slug);
+    if (r) r.lastTraffic = this.now();
+  }
+
+  status(slug: string): BackendStatus {
+    const r = this.runs.get(slug);
+    if (!r) return { slug, state: 'stopped' };
+    const s: BackendStatus = { slug, state: r.state };
+    if (r.port !== undefined && r.state === 'running') s.port = r.port;
+    if (r.url !== undefined && r.state === 'running') s.url = r.url;
+    if (r.error) s.error = r.error;
+    if (r.logTail) s.logTail = r.logTail;
+    if (r.warning && r.state === 'running') s.warning = r.warning;
+    if (r.pid !== undefined && r.state === 'running') s.pid = r.pid;
+    if (r.startedAt && r.state === 'running') s.startedAt = r.startedAt;
+    return s;
+  }
+
+  list(): BackendStatus[] {
+    return [...this.runs.keys()].map((s) => this.status(s)).filter((s) => s.state !== 'stopped');
+  }
+
+  async logs(slug: string, opts: { tail: number }): Promise<string[]> {
+    const r = this.runs.get(slug);
+    if (r?.log) return r.log.tail(opts.tail);
+    const lines = await readLogTail(backendLogPath(this.o.artifacts.dir(slug)), opts.tail);
+    return lines.map((l) => this.o.scrub(l));
+  }
+
+  launch(slug: string): Promise<BackendStatus> {
+    return this.serial(slug, () => this.doLaunch(slug));
+  }
+
+  stop(slug: string): Promise<BackendStatus> {
+    return this.serial(slug, async () => {
+      await this.doStop(slug);
+      return this.status(slug);
+    });
+  }
+
+  restart(slug: string): Promise<BackendStatus> {
+    return this.serial(slug, () => this.doLaunch(slug));
+  }
+
+  async stopAll(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
+    await Promise.all([...this.runs.keys()].map((s) => this.doStop(s)));
+  }
+
+  /** One operation per artifact at a time; a second launch waits for the first. */
+  private serial<T>(slug: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(slug) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.locks.set(slug, settled);
+    void settled.then(() => {
+      if (this.locks.get(slug) === settled) this.locks.delete(slug);
+    });
+    return next;
+  }
+
+  private emitState(slug: string): void {
+    this.o.events.emit('backends.state', this.status(slug));
+  }
+
+  private setState(run: Run, state: BackendState, extra: Partial<Run> = {}): void {
+    Object.assign(run, extra);
+    run.state = state;
+    this.emitState(run.slug);
+  }
+
+  private async doLaunch(slug: string): Promise<BackendStatus> {
+    const dir = this.o.artifacts.dir(slug);
+    const record = await this.o.artifacts.open(slug);
+    if (!record.type.startsWith('fullstack')) {
+      throw new KilnError('UNSUPPORTED', `"${slug}" is a ${record.type || 'static'} artifact; only fullstack apps have a backend to launch.`);
+    }
+    try {
+      await fs.access(path.join(dir, 'backend.py'));
+    } catch {
+      throw new KilnError('NOT_FOUND', `"${slug}" has no backend.py. Ask the agent to create it, then launch again.`);
+    }
+    const old = this.runs.get(slug);
+    const oldServing = old && old.state === 'running' && old.child ? old : null;
+    const limits = this.o.limits();
+    const others = [...this.runs.values()].filter((r) => r.slug !== slug && r.child && !r.stopping).length;
+    if (!oldServing && others >= limits.maxRunning) {
+      throw new KilnError('CONFLICT', `${others} backends are already running, the limit set in Settings → Python & Backends. Stop one, or raise the limit, then launch again.`);
+    }
+
+    const run: Run = oldServing ?? { slug, state: 'stopped', child: null, lastTraffic: this.now(), stopping: false, exited: null, log: null };
+    if (!oldServing) this.runs.set(slug, run);
+    if (!run.log) {
+      run.log = new LogSink(backendLogPath(dir), this.o.scrub, (lines) => this.o.events.emit('backends.log', { slug, lines }));
+      await run.log.open();
+    }
+    const log = run.log;
+    // While a replacement installs, the old process keeps serving (state says installing).
+    this.setState(run, 'installing', { error: undefined, logTail: undefined });
+    const progress = (phase: 'venv' | 'pip', line: string): void => {
+      log.note(line);
+      this.o.events.emit('backends.progress', { slug, phase, lines: [this.o.scrub(line)] });
+    };
+    let python: string;
+    try {
+      python = (await this.o.python.ensureVenv(slug, progress)).python;
+      const { skipped } = await this.o.python.install(slug, dir, progress);
+      if (skipped) log.note('Requirements unchanged since the last install; pip skipped.');
+      this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
+    } catch (e) {
+      const err = isKilnError(e) ? e : new KilnError('INTERNAL', 'Preparing the Python environment failed.');
+      log.note(err.message);
+      if (err.details) log.note(err.details);
+      log.flush();
+      const tail = this.o.scrub(err.details ?? log.tail(TAIL_LINES).join('\n'));
+      if (oldServing) {
+        this.setState(run, 'running', { error: `Update not applied: ${err.message} The previous version keeps running.`, logTail: tail });
+      } else {
+        this.setState(run, 'crashed', { error: err.message, logTail: tail });
+      }
+      throw new KilnError(err.code, this.o.scrub(err.message), tail);
+    }
+
+    if (oldServing) {
+      log.note('Replacing the running backend with the new version.');
+      await this.kill(run);
+    }
+
+    const declared = record.datasources;
+    const dsVars = await this.o.envFor(declared.map((d) => `${d.engine}-${d.name}`));
+    const env = backendEnv(this.o.hostEnv, declared, dsVars);
+    const readyTimeoutMs = limits.readyTimeoutSec * 1000;
+
+    for (let attempt = 1; ; attempt++) {
+      this.setState(run, 'starting', { error: undefined, logTail: undefined, warning: undefined });
+      const port = await getPort({ host: '127.0.0.1' });
+      const outcome = await this.spawnAndWait(run, python, dir, port, env, readyTimeoutMs);
+      if (outcome.ok) break;
+      log.flush();
+      const recent = log.tail(TAIL_LINES);
+      if (outcome.exited && addrInUse(recent.slice(-10)) && attempt < PORT_RETRIES) {
+        log.note(`Port ${port} was taken before the backend could bind it; trying another.`);
+        continue;
+      }
+      const tail = recent.join('\n');
+      this.setState(run, 'crashed', { error: outcome.message, logTail: tail, port: undefined, pid: undefined, child: null });
+      throw new KilnError(outcome.exited ? 'EXTERNAL' : 'TIMEOUT', outcome.message, tail);
+    }
+
+    run.lastTraffic = this.now();
+    run.startedAt = new Date().toISOString();
+    run.url = this.o.previewUrl ? await this.o.previewUrl(slug).catch(() => undefined) : undefined;
+    await this.o.artifacts.update(slug, { port: run.port ?? null }).catch(() => undefined);
+    if (run.port !== undefined && (await reachableFromNetwork(run.port))) {
+      run.warning = `The backend of "${slug}" listens on all network interfaces (0.0.0.0), so other machines can reach it. Make backend.py bind 127.0.0.1.`;
+      log.note(run.warning);
+      this.o.notify?.('warning', run.warning);
+    }
+    this.setState(run, 'running');
+    return this.status(slug);
+  }
+
+  private async spawnAndWait(
+    run: Run,
+    python: string,
+    dir: string,
+    port: number,
+    env: Record<string, string>,
+    readyTimeoutMs: number,
+  ): Promise<{ ok: true } | { ok: false; exited: boolean; message: string }> {
+    const log = run.log!;
+    log.note(`$ python backend.py --port ${port}`);
+    const child = execa(python, ['backend.py', '--port', String(port)], {
+      cwd: dir,
+      env,
+      extendEnv: false,
+      detached: true,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      windowsHide: true,
+    });
+    child.stdout?.on('data', (c: Buffer) => log.write('out', c));
+    child.stderr?.on('data', (c: Buffer) => log.write('err', c));
+    let exitCode: number | null | undefined;
+    const exited = child.then((r) => {
+      exitCode = r.exitCode ?? null;
+      return exitCode;
+    }, () => (exitCode = null));
+    run.child = child;
+    run.pid = child.pid;
+    run.port = port;
+    run.stopping = false;
+    run.exited = exited;
+    if (child.pid === undefined) {
+      run.child = null;
+      return { ok: false, exited: true, message: `Kiln could not start ${python}. Check the Python settings.` };
+    }
+    const pid = child.pid;
+    await this.registry.add({ slug: run.slug, pid, port, python, dir, startedAt: new Date().toISOString() });
+    void exited.then((code) => this.onExit(run, child, pid, code));
+
+    const deadline = Date.now() + readyTimeoutMs;
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) {
+        return { ok: false, exited: true, message: `The backend of "${run.slug}" exited with code ${String(exitCode)} before it was ready. See the log below, fix backend.py, and restart.` };
+      }
+      if ((await probeOnce(port)) !== null && exitCode === undefined) return { ok: true };
+      await sleep(POLL_MS);
+    }
+    log.note(`Not ready after ${readyTimeoutMs / 1000} s; stopping it.`);
+    await this.kill(run);
+    return { ok: false, exited: false, message: `The backend of "${run.slug}" did not answer on its port within ${readyTimeoutMs / 1000} s and was stopped. Make sure it serves on the --port it is given, or raise the ready timeout in Settings.` };
+  }
+
+  /** Called for every exit of a backend process, expected or not. */
+  private onExit(run: Run, child: ResultPromise, pid: number, code: number | null): void {
+    void this.registry.remove(run.slug, pid);
+    if (run.child !== child) return; // an older process of a replaced run
+    // Whatever it left behind in its group goes too.
+    signalGroup(pid, 'SIGKILL');
+    run.child = null;
+    run.exited = null;
+    if (run.stopping || run.state !== 'running') return;
+    run.log?.note(`Backend exited unexpectedly with code ${String(code)}.`);
+    run.log?.flush();
+    void this.o.artifacts.update(run.slug, { port: null }).catch(() => undefined);
+    this.setState(run, 'crashed', {
+      error: `The backend of "${run.slug}" stopped unexpectedly (exit code ${String(code)}). See the log, then restart it.`,
+      logTail: (run.log?.tail(TAIL_LINES) ?? []).join('\n'),
+      port: undefined,
+      pid: undefined,
+    });
+  }
+
+  /** Stops the process group of a run and waits until it is gone. */
+  private async kill(run: Run): Promise<void> {
+    const child = run.child;
+    const pid = run.pid;
+    if (!child || pid === undefined) return;
+    run.stopping = true;
+    await stopGroup(pid, 3000);
+    await Promise.race([run.exited, sleep(2000)]);
+    await this.registry.remove(run.slug, pid);
+    if (run.child === child) run.child = null;
+    run.stopping = false;
+  }
+
+  private async doStop(slug: string): Promise<void> {
+    const run = this.runs.get(slug);
+    if (!run) {
+      this.emitState(slug);
+      return;
+    }
+    const hadProcess = !!run.child;
+    if (hadProcess) run.log?.note('Stopping the backend.');
+    run.stopping = true;
+    await this.kill(run);
+    if (hadProcess) await this.o.artifacts.update(slug, { port: null }).catch(() => undefined);
+    await run.log?.close();
+    run.log = null;
+    this.runs.delete(slug);
+    this.emitState(slug);
+  }
+
+  private async stopIdle(): Promise<void> {
+    const minutes = this.o.limits().idleStopMinutes;
+    if (minutes <= 0) return;
+    const cutoff = this.now() - minutes * 60_000;
+    for (const run of [...this.runs.values()]) {
+      if (run.state === 'running' && run.child && run.lastTraffic < cutoff) {
+        await this.stop(run.slug).catch(() => undefined);
+        this.o.notify?.('info', `Stopped the backend of "${run.slug}" after ${minutes} minutes without use. Opening it again starts it.`);
+      }
+    }
+  }
+}
