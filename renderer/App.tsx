@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from './api/client';
 import { useEvent } from './api/hooks';
 import { onCommand } from './commands';
+import { Icon, type IconName } from './components/Icon';
 import { ResizeHandle } from './components/ResizeHandle';
 import { Toasts } from './components/Toasts';
 import { AboutView } from './features/about/AboutView';
@@ -14,11 +15,11 @@ import { useGlobalShortcuts } from './shortcuts';
 import { useSettings } from './stores/settings';
 import { useShell, type View } from './stores/shell';
 
-const navItems: { view: View; label: string; icon: string }[] = [
-  { view: 'chat', label: 'Chat', icon: '💬' },
-  { view: 'gallery', label: 'Gallery', icon: '🗂️' },
-  { view: 'settings', label: 'Settings', icon: '⚙️' },
-  { view: 'about', label: 'About & Help', icon: 'ℹ️' },
+const navItems: { view: View; label: string; icon: IconName }[] = [
+  { view: 'chat', label: 'Chat', icon: 'chat' },
+  { view: 'gallery', label: 'Gallery', icon: 'gallery' },
+  { view: 'settings', label: 'Settings', icon: 'settings' },
+  { view: 'about', label: 'About & Help', icon: 'info' },
 ];
 
 function CurrentView({ view }: { view: View }) {
@@ -104,7 +105,7 @@ export function App() {
                 aria-current={view === item.view ? 'page' : undefined}
                 onClick={() => setView(item.view)}
               >
-                <span aria-hidden="true">{item.icon}</span>
+                <Icon name={item.icon} />
                 {item.label}
               </button>
             ))}
