@@ -1,6 +1,14 @@
 import type { ArtifactRecord } from '../../../shared/contract/artifacts';
 import type { ArtifactStore } from '../artifacts/store';
-import type { AgentArtifactRecord, AgentArtifacts } from './ports';
+import type { BackendSupervisor } from '../backends/supervisor';
+import type { PythonService } from '../python/python-service';
+import type { VaultService } from '../vault/vault-service';
+import type { AgentArtifactRecord, AgentArtifacts, AgentBackends, AgentPython, AgentVault } from './ports';
+
+/**
+ * Adapters from the real services to the agent's narrow ports (ports.ts). The composition
+ * root and the integration tests both use these, so tests exercise the real wiring.
+ */
 
 /** The agent's view of the artifact store: the record fields a tool reports, nothing more. */
 function view(r: ArtifactRecord): AgentArtifactRecord {
@@ -33,4 +41,27 @@ export function artifactPort(store: ArtifactStore): AgentArtifacts {
       await store.recordTurn(slug, turn);
     },
   };
+}
+
+export function vaultPort(vault: VaultService): AgentVault {
+  return {
+    list: async () => (await vault.list()).map((d) => ({ slug: d.slug, engine: d.engine, name: d.name, label: d.label })),
+    exists: (slug) => vault.exists(slug),
+    envFor: (slugs) => vault.envFor(slugs),
+    envNames: (slug) => vault.envNames(slug),
+  };
+}
+
+export function backendsPort(supervisor: BackendSupervisor): AgentBackends {
+  return {
+    launch: (slug) => supervisor.launch(slug),
+    stop: (slug) => supervisor.stop(slug),
+    status: (slug) => supervisor.status(slug),
+    logs: (slug, tail) => supervisor.logs(slug, { tail }),
+  };
+}
+
+/** The scratchpad runs in the artifact's own venv (created on first use, like the backend's). */
+export function pythonPort(python: PythonService): AgentPython {
+  return { interpreterFor: async (slug) => (await python.ensureVenv(slug)).python };
 }
