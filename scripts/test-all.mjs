@@ -48,6 +48,7 @@ if (want('lint')) check('lint', bin('eslint'), ['.', '--max-warnings=0']);
 if (want('typecheck')) {
   check('typecheck (main, shared, tests)', bin('tsc'), ['-p', 'tsconfig.node.json']);
   check('typecheck (renderer)', bin('tsc'), ['-p', 'tsconfig.renderer.json']);
+  check('typecheck (e2e)', bin('tsc'), ['-p', 'tsconfig.e2e.json']);
 }
 if (want('unit') || want('e2e')) check('build', process.execPath, ['scripts/build.mjs', '--quiet']);
 
