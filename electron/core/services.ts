@@ -8,9 +8,15 @@ import { ShutdownRegistry } from '../services/lifecycle/shutdown';
 import { NoticeLog } from '../services/notices/notice-log';
 import { SettingsStore } from '../services/settings/settings-store';
 import { createArtifactServices, type ArtifactReaders, type ArtifactStore } from '../services/artifacts/index';
-import { ArtifactFolders } from '../services/backends/artifact-folders';
-import { PreviewServer } from '../services/preview/preview-server';
+import type { BackendSupervisor } from '../services/backends/supervisor';
+import { createBackendServices } from '../services/backends/wiring';
+import type { PreviewServer } from '../services/preview/preview-server';
+import type { PythonService } from '../services/python/python-service';
+import { PublishService } from '../services/publish/publish-service';
 import { Scrubber } from '../services/vault/scrubber';
+import { KeychainSecretStore } from '../services/vault/secret-store';
+import { Secrets, environmentOverlay } from '../services/vault/secrets';
+import { VaultService, defaultAntonVaultDir } from '../services/vault/vault-service';
 import { defaultWorkspaceDir, resolveUserPath } from './paths';
 import type { PlatformPort } from './platform';
 
@@ -25,6 +31,8 @@ export interface ServicesOptions {
   resourcesDir?: string;
   /** Folder of the agent's markdown prompts: `<repo>/prompts` in development, `dist/prompts` when built. */
   promptsDir?: string;
+  /** OS keychain service name (default `Kiln`; env `KILN_KEYCHAIN_SERVICE` for tests). */
+  keychainService?: string;
 }
 
 /**
@@ -46,10 +54,20 @@ export interface Services {
   readonly scrubber: Scrubber;
   /** Replaces known secret values in text that leaves main (`scrubber.scrub`). */
   scrub(text: string): string;
+  /** OS keychain (+ OPENAI_API_KEY / KILN_PUBLISH_API_KEY from the environment); values it sees are registered with the scrubber. */
+  readonly secrets: Secrets;
+  /** Datasources: fields in `<ws>/.kiln/datasources.json`, secrets in the keychain; `envFor(slugs)` for backends. */
+  readonly vault: VaultService;
   workspaceDir(): string;
   appInfo(): AppInfo;
   /** Loopback proxy giving each artifact its own origin (`urlFor(slug)`). */
   readonly preview: PreviewServer;
+  /** Interpreter discovery and per-artifact venvs (`find()`, `venvPython(slug)`, `ensureVenv(slug)`). */
+  readonly python: PythonService;
+  /** Supervised fullstack backends (`launch/stop/restart/status/logs/list/stopAll`). */
+  readonly backends: BackendSupervisor;
+  /** One-click publish (anton protocol), review, status badges, unpublish, versions, export. */
+  readonly publish: PublishService;
   /** The anton-compatible artifact store (`<workspace>/.anton/artifacts`), watched live. */
   readonly artifacts: ArtifactStore;
   /** Size-limited, confined file reads for the preview pane. */
@@ -77,12 +95,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
   };
   await fs.mkdir(workspaceDir(), { recursive: true });
 
-  const artifactFolders = new ArtifactFolders(() => path.join(workspaceDir(), '.anton', 'artifacts'));
-  const preview = new PreviewServer({
-    artifacts: artifactFolders,
-    stateFile: path.join(workspaceDir(), '.kiln', 'state', 'preview.json'),
+  const env = options.env ?? {};
+  const secrets = new Secrets(
+    new KeychainSecretStore({ keychainService: options.keychainService ?? (env.KILN_KEYCHAIN_SERVICE || undefined) }),
+    { scrubber, overlay: environmentOverlay(env) },
+  );
+  const keychainProblem = await secrets.load();
+  if (keychainProblem) notices.add('warning', keychainProblem.message, keychainProblem.details);
+  const vault = new VaultService({
+    workspaceDir,
+    secrets,
+    antonVaultDir: () => defaultAntonVaultDir(env),
+    onChange: (list) => events.emit('vault.changed', list),
   });
-  shutdown.register('preview', () => preview.close());
 
   const artifactServices = await createArtifactServices({
     store: {
@@ -94,6 +119,35 @@ export async function createServices(options: ServicesOptions): Promise<Services
     settings,
     shutdown,
   });
+
+  const { python, backends, preview } = await createBackendServices({
+    workspaceDir,
+    settings,
+    events,
+    shutdown,
+    notices,
+    scrub,
+    env: options.env ?? {},
+    store: artifactServices.store,
+    envFor: (slugs) => vault.envFor(slugs),
+  });
+
+  const publish = new PublishService({
+    artifacts: { dir: (slug) => artifactServices.store.dir(slug), open: (slug) => artifactServices.store.open(slug) },
+    secrets,
+    scrubber,
+    vault,
+    python: { venvPython: (slug) => python.venvPython(slug) },
+    settings: () => {
+      const s = settings.get();
+      return { url: s.publish.url, maxBundleMB: s.publish.maxBundleMB, pythonInterpreter: s.python.interpreter };
+    },
+    env,
+    onProgress: (p) => events.emit('publish.progress', p),
+    onChanged: (slug) => events.emit('publish.changed', { slug }),
+    chooseSavePath: options.platform.chooseSavePath ? (name) => options.platform.chooseSavePath!(name) : undefined,
+  });
+  shutdown.register('publish', () => publish.cancelAll());
 
   return {
     userData: options.userData,
@@ -107,8 +161,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
     settings,
     scrubber,
     scrub,
+    secrets,
+    vault,
     workspaceDir,
     preview,
+    python,
+    backends,
+    publish,
     artifacts: artifactServices.store,
     artifactReaders: artifactServices.readers,
     appInfo: () => ({

@@ -1,8 +1,13 @@
 import type { z } from 'zod';
 import { appEndpoints, appEvents } from './app';
 import { settingsEndpoints, settingsEvents } from './settings';
+import { diagnosticsEndpoints } from './diagnostics';
+import { vaultEndpoints, vaultEvents } from './vault';
+import { providerEndpoints } from './provider';
 import { artifactsEndpoints, artifactsEvents } from './artifacts';
 import { previewEndpoints, previewEvents } from './preview';
+import { publishEndpoints, publishEvents } from './publish';
+import { backendsEndpoints, backendsEvents } from './backends';
 
 /**
  * The whole contract. Each domain adds its endpoints and events here, once; the router,
@@ -11,15 +16,23 @@ import { previewEndpoints, previewEvents } from './preview';
 export const endpoints = {
   ...appEndpoints,
   ...settingsEndpoints,
+  ...diagnosticsEndpoints,
+  ...vaultEndpoints,
+  ...providerEndpoints,
   ...artifactsEndpoints,
   ...previewEndpoints,
+  ...publishEndpoints,
+  ...backendsEndpoints,
 };
 
 export const events = {
   ...appEvents,
   ...settingsEvents,
+  ...vaultEvents,
   ...artifactsEvents,
   ...previewEvents,
+  ...publishEvents,
+  ...backendsEvents,
 };
 
 export type Endpoints = typeof endpoints;

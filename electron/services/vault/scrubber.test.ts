@@ -98,14 +98,17 @@ describe('Scrubber', () => {
     expect(s.scrub('key 🔑🔑 here')).toBe('key [D] here');
   });
 
-  it('stops scrubbing a value after unregister and follows re-registration', () => {
+  it('keeps scrubbing a replaced value, and stops after unregister', () => {
     const s = scrubberWith({ A: 'alpha1' });
-    expect(s.scrub('alpha1')).toBe('[A]');
-    s.unregister('A');
-    expect(s.scrub('alpha1')).toBe('alpha1');
     s.register('A', 'beta2');
-    expect(s.scrub('alpha1 beta2')).toBe('alpha1 [A]');
-    expect(s.entries()).toEqual([{ name: 'A', value: 'beta2' }]);
+    expect(s.scrub('alpha1 beta2')).toBe('[A] [A]');
+    expect(s.entries()).toEqual([
+      { name: 'A', value: 'alpha1' },
+      { name: 'A', value: 'beta2' },
+    ]);
+    s.unregister('A');
+    expect(s.scrub('alpha1 beta2')).toBe('alpha1 beta2');
+    expect(s.entries()).toEqual([]);
   });
 
   it('scrubs a large value such as a service-account JSON', () => {

@@ -115,9 +115,12 @@ export interface ScrubEntry {
 }
 
 export class Scrubber {
-  /** varName → value. */
-  private readonly byName = new Map<string, string>();
-  /** value → varName used in its marker (the latest registration wins). */
+  /**
+   * varName → values. A replaced value stays registered (a running backend or an old log line
+   * may still carry it) until `unregister` or the next start.
+   */
+  private readonly byName = new Map<string, Set<string>>();
+  /** value → varName used in its marker (the latest registered name wins). */
   private byValue = new Map<string, string>();
   private regex: RegExp | null = null;
   /** Long values, longest first, scrubbed before the trie pass. */
@@ -127,8 +130,10 @@ export class Scrubber {
   /** Registers a secret under its variable name; an empty value is never registered. */
   register(varName: string, value: string): void {
     if (typeof value !== 'string' || value === '' || varName === '') return;
-    if (this.byName.get(varName) === value) return;
-    this.byName.set(varName, value);
+    const values = this.byName.get(varName) ?? new Set<string>();
+    if (values.has(value)) return;
+    values.add(value);
+    this.byName.set(varName, values);
     this.dirty = true;
   }
 
@@ -138,11 +143,14 @@ export class Scrubber {
 
   /** Registered secrets, for the publish secret scan. */
   entries(): ScrubEntry[] {
-    return [...this.byName].map(([name, value]) => ({ name, value }));
+    return [...this.byName].flatMap(([name, values]) => [...values].map((value) => ({ name, value })));
   }
 
+  /** Number of registered values. */
   get size(): number {
-    return this.byName.size;
+    let n = 0;
+    for (const values of this.byName.values()) n += values.size;
+    return n;
   }
 
   scrub(text: string): string {
@@ -162,7 +170,7 @@ export class Scrubber {
   private compiled(): RegExp {
     if (!this.dirty && this.regex) return this.regex;
     this.byValue = new Map();
-    for (const [name, value] of this.byName) this.byValue.set(value, name);
+    for (const [name, values] of this.byName) for (const value of values) this.byValue.set(value, name);
     const short: string[] = [];
     this.long = [];
     for (const [value, name] of this.byValue) {

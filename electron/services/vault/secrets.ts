@@ -112,6 +112,11 @@ export class Secrets implements SecretStore {
     return this.overlay.has(account) ? 'environment' : null;
   }
 
+  /** Whether the start-up environment supplies this account (headless defaults). */
+  hasOverlay(account: string): boolean {
+    return this.overlay.has(account);
+  }
+
   accounts(): Promise<string[]> {
     return this.store.accounts();
   }
