@@ -2,7 +2,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addArtifact, alive, createTestSupervisor, getJson, makeWorkspace, testHostEnv, waitFor } from './testing';
+import type { KilnError } from '../../../shared/contract/core';
 import type { BackendSupervisor } from './supervisor';
+
+async function failure(p: Promise<unknown>): Promise<KilnError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as KilnError;
+  }
+  throw new Error('expected the launch to fail');
+}
 
 describe('BackendSupervisor with real Python processes', () => {
   let ws: string;
@@ -67,10 +77,10 @@ describe('BackendSupervisor with real Python processes', () => {
     const { supervisor } = track(createTestSupervisor(ws));
     const first = await supervisor.launch('inst');
     await fs.writeFile(path.join(dir, 'requirements.txt'), 'kiln-no-such-package-xyz==9.9.9\n');
-    const failure = await supervisor.launch('inst').catch((e: unknown) => e as Error & { code: string; details?: string });
-    expect(failure).toBeInstanceOf(Error);
-    expect(failure.message).toMatch(/Installing the requirements of "inst" failed/);
-    expect(failure.details).toMatch(/kiln-no-such-package-xyz/);
+    const err = await failure(supervisor.launch('inst'));
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toMatch(/Installing the requirements of "inst" failed/);
+    expect(err.details).toMatch(/kiln-no-such-package-xyz/);
     const status = supervisor.status('inst');
     expect(status.state).toBe('running');
     expect(status.port).toBe(first.port);
@@ -90,7 +100,7 @@ describe('BackendSupervisor with real Python processes', () => {
   it('reports a backend that exits 1 at import with its exit code and log tail', async () => {
     await addArtifact(ws, 'stdlib-app', 'exits', { mode: 'exit1' });
     const { supervisor } = track(createTestSupervisor(ws));
-    const err = await supervisor.launch('exits').catch((e: unknown) => e as Error & { details?: string });
+    const err = await failure(supervisor.launch('exits'));
     expect(err.message).toMatch(/exited with code 1 before it was ready/);
     expect(err.details).toContain('boom: backend refused to start');
     expect(supervisor.status('exits')).toMatchObject({ state: 'crashed' });
@@ -99,7 +109,7 @@ describe('BackendSupervisor with real Python processes', () => {
   it('kills a backend that never binds once the ready timeout passes', async () => {
     await addArtifact(ws, 'stdlib-app', 'nobind', { mode: 'nobind' });
     const { supervisor, recorded } = track(createTestSupervisor(ws, { limits: { readyTimeoutSec: 1 } }));
-    const err = await supervisor.launch('nobind').catch((e: unknown) => e as Error & { code: string });
+    const err = await failure(supervisor.launch('nobind'));
     expect(err.code).toBe('TIMEOUT');
     expect(err.message).toMatch(/did not answer on its port within 1 s and was stopped/);
     const launched = recorded.states.find((s) => s.state === 'starting');
@@ -193,7 +203,7 @@ describe('BackendSupervisor with real Python processes', () => {
       }),
     );
     await addArtifactDatasource(dir, { engine: 'pg', name: 'x' });
-    const err = await supervisor.launch('scrub').catch((e: unknown) => e as Error & { details?: string });
+    const err = await failure(supervisor.launch('scrub'));
     expect(err.details).toContain('password is [DS_PG_X__PASSWORD]');
     expect(err.details).not.toContain('hunter2hunter2');
     expect(recorded.logs.join('\n')).not.toContain('hunter2hunter2');
