@@ -19,6 +19,8 @@ import { Secrets, environmentOverlay } from '../services/vault/secrets';
 import { VaultService, defaultAntonVaultDir } from '../services/vault/vault-service';
 import { defaultWorkspaceDir, resolveUserPath } from './paths';
 import type { PlatformPort } from './platform';
+import type { Agent } from '../services/agent/index';
+import { createAgentServices } from '../services/agent/wiring';
 
 export interface ServicesOptions {
   userData: string;
@@ -68,6 +70,8 @@ export interface Services {
   readonly backends: BackendSupervisor;
   /** One-click publish (anton protocol), review, status badges, unpublish, versions, export. */
   readonly publish: PublishService;
+  /** The agent: chat turn loop, tools, conversation logs (`agent.chat`). */
+  readonly agent: Agent;
   /** The anton-compatible artifact store (`<workspace>/.anton/artifacts`), watched live. */
   readonly artifacts: ArtifactStore;
   /** Size-limited, confined file reads for the preview pane. */
@@ -149,7 +153,24 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   shutdown.register('publish', () => publish.cancelAll());
 
+  const agent = await createAgentServices({
+    workspaceDir,
+    promptsDir: options.promptsDir ?? path.resolve('prompts'),
+    env: options.env ?? {},
+    settings,
+    secrets,
+    vault,
+    artifacts: artifactServices.store,
+    backends,
+    python,
+    events,
+    shutdown,
+    notices,
+    scrub,
+  });
+
   return {
+    agent,
     userData: options.userData,
     resourcesDir: options.resourcesDir ?? path.resolve('resources'),
     promptsDir: options.promptsDir ?? path.resolve('prompts'),

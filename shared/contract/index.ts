@@ -8,12 +8,14 @@ import { artifactsEndpoints, artifactsEvents } from './artifacts';
 import { previewEndpoints, previewEvents } from './preview';
 import { publishEndpoints, publishEvents } from './publish';
 import { backendsEndpoints, backendsEvents } from './backends';
+import { chatEndpoints, chatEvents } from './chat';
 
 /**
  * The whole contract. Each domain adds its endpoints and events here, once; the router,
  * the preload allowlist and the renderer client follow from these two objects.
  */
 export const endpoints = {
+  ...chatEndpoints,
   ...appEndpoints,
   ...settingsEndpoints,
   ...diagnosticsEndpoints,
@@ -26,6 +28,7 @@ export const endpoints = {
 };
 
 export const events = {
+  ...chatEvents,
   ...appEvents,
   ...settingsEvents,
   ...vaultEvents,

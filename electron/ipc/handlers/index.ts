@@ -9,10 +9,12 @@ import { artifactsHandlers } from './artifacts';
 import { previewHandlers } from './preview';
 import { publishHandlers } from './publish';
 import { backendsHandlers } from './backends';
+import { chatHandlers } from './chat';
 
 /** Every contract endpoint gets exactly one handler; the type makes a missing one a compile error. */
 export function createHandlers(s: Services): HandlerMap {
   return {
+    ...chatHandlers(s),
     ...appHandlers(s),
     ...settingsHandlers(s),
     ...diagnosticsHandlers(s),

@@ -1,0 +1,57 @@
+import { KilnError } from '../../../shared/contract/core';
+import type { ArtifactStore } from '../artifacts/store';
+import type { BackendSupervisor } from '../backends/supervisor';
+import type { EventBus } from '../events/event-bus';
+import type { ShutdownRegistry } from '../lifecycle/shutdown';
+import type { NoticeLog } from '../notices/notice-log';
+import type { PythonService } from '../python/python-service';
+import type { SettingsStore } from '../settings/settings-store';
+import type { VaultService } from '../vault/vault-service';
+import { artifactPort, backendsPort, pythonPort, vaultPort } from './adapters';
+import { createAgent, type Agent } from './index';
+import { resolveProvider } from './provider';
+
+export interface AgentWiring {
+  workspaceDir: () => string;
+  promptsDir: string;
+  env: NodeJS.ProcessEnv;
+  settings: SettingsStore;
+  secrets: { get(account: string): Promise<string | null> };
+  vault: VaultService;
+  artifacts: ArtifactStore;
+  backends: BackendSupervisor;
+  python: PythonService;
+  events: EventBus;
+  shutdown: ShutdownRegistry;
+  notices: NoticeLog;
+  scrub: (text: string) => string;
+}
+
+/** Builds the agent from the real services (called once by the composition root). */
+export async function createAgentServices(w: AgentWiring): Promise<Agent> {
+  const agent = createAgent({
+    workspaceDir: w.workspaceDir,
+    promptsDir: w.promptsDir,
+    artifacts: artifactPort(w.artifacts),
+    vault: vaultPort(w.vault),
+    backends: backendsPort(w.backends),
+    python: pythonPort(w.python),
+    provider: async () => {
+      const apiKey = await w.secrets.get('provider.apiKey').catch((error: unknown) => {
+        // No keychain: a keyless local server (Ollama, LM Studio) still works.
+        if (error instanceof KilnError && error.code === 'UNAVAILABLE') return null;
+        throw error;
+      });
+      return resolveProvider(w.settings.get().provider, w.env, apiKey);
+    },
+    scrub: w.scrub,
+    emit: (event) => w.events.emit('chat.event', event),
+    onBackgroundError: (message, details) => w.notices.add('warning', message, details),
+  });
+  w.shutdown.register('agent', () => agent.shutdown());
+  // A turn that was streaming when Kiln last stopped is marked interrupted now.
+  await agent.chat.sealInterrupted().catch((error: unknown) => {
+    w.notices.add('warning', 'Kiln could not check the chat history for interrupted answers.', (error as Error).message);
+  });
+  return agent;
+}
