@@ -26,11 +26,11 @@ export async function createArtifactServices(deps: {
   store.onChanged((slugs) => deps.events.emit('artifacts.changed', { slugs }));
   const watcher = new ArtifactWatcher(store, (slugs) => store.notify(slugs));
   if (deps.watch !== false) {
-    try {
-      await watcher.start();
-    } catch {
-      // Without a watcher the gallery still works; it just refreshes on Kiln's own writes.
-    }
+    // Not awaited: the initial scan of a big workspace takes seconds (see bench/results), and
+    // lists are correct without the watcher (stat-checked); it only makes them faster and live.
+    watcher.start().catch(() => {
+      // Without a watcher the gallery still works; it refreshes on Kiln's own writes.
+    });
     let root = store.root();
     deps.settings.onChange(() => {
       if (store.root() === root) return;

@@ -62,6 +62,12 @@ export class ArtifactStore {
   /** List items by absolute folder, valid while metadata.json's stat signature holds. */
   private readonly cache = new Map<string, CacheEntry>();
   private readonly listeners = new Set<(slugs: string[]) => void>();
+  /**
+   * The last full list, trusted without any disk access while a watcher covers the root
+   * (it invalidates on every change); without a watcher each list re-checks every record's stat.
+   */
+  private listCache: { root: string; items: ArtifactListItem[] } | null = null;
+  private watchedRoot: string | null = null;
   private readonly now: () => Date;
   readonly workspaceOverridden: boolean;
 
@@ -98,8 +104,15 @@ export class ArtifactStore {
 
   /** Forgets cached list entries (all, or one folder) so the next list re-reads them. */
   invalidate(slug?: string): void {
+    this.listCache = null;
     if (slug === undefined) this.cache.clear();
     else this.cache.delete(path.join(this.root(), slug));
+  }
+
+  /** Called by the watcher: while `root` is watched, an unchanged list is served from memory. */
+  setWatchedRoot(root: string | null): void {
+    this.watchedRoot = root;
+    this.listCache = null;
   }
 
   // ── paths ────────────────────────────────────────────────────────────────────────────
@@ -145,6 +158,15 @@ export class ArtifactStore {
   /** Every artifact folder, newest `updatedAt` first; damaged records included with a reason. */
   async list(): Promise<ArtifactListItem[]> {
     const root = this.root();
+    if (this.listCache && this.listCache.root === root && this.watchedRoot === root) {
+      return this.listCache.items.map((i) => ({ ...i }));
+    }
+    const items = await this.scan(root);
+    this.listCache = { root, items };
+    return items.map((i) => ({ ...i }));
+  }
+
+  private async scan(root: string): Promise<ArtifactListItem[]> {
     let entries;
     try {
       entries = await fs.readdir(root, { withFileTypes: true });
@@ -343,6 +365,7 @@ export class ArtifactStore {
       return { movedTo: 'workspace-trash', location: target };
     });
     this.cache.delete(dir);
+    this.listCache = null;
     this.notify([slug]);
     return result;
   }
@@ -402,6 +425,7 @@ export class ArtifactStore {
     await writeFileAtomic(path.join(dir, 'metadata.json'), serializeRecord(record));
     await writeFileAtomic(path.join(dir, 'README.md'), renderReadme(record));
     this.cache.delete(dir);
+    this.listCache = null;
     this.notify([path.basename(dir)]);
     return record;
   }

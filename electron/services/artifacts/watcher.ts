@@ -58,9 +58,11 @@ export class ArtifactWatcher {
     this.watchedRoot = root;
     w.on('all', (_event, changed) => this.onPath(root, changed));
     w.on('error', () => {
-      // An unreadable subfolder must not stop the watch of the others.
+      // Keep watching the rest, but stop trusting the remembered list: an event may be lost.
+      this.store.setWatchedRoot(null);
     });
     await new Promise<void>((resolve) => w.once('ready', () => resolve()));
+    if (this.watcher === w) this.store.setWatchedRoot(root);
   }
 
   /** Re-roots after a workspace change; the store forgets its cache of the old root. */
@@ -83,6 +85,7 @@ export class ArtifactWatcher {
     const w = this.watcher;
     this.watcher = null;
     this.watchedRoot = null;
+    this.store.setWatchedRoot(null);
     if (w) await w.close();
   }
 
@@ -91,6 +94,8 @@ export class ArtifactWatcher {
     if (rel === '' || rel.startsWith('..')) return;
     const slug = rel.split(path.sep)[0];
     if (!slug || slug.startsWith('.')) return;
+    // Stop serving the remembered list at once; the reconcile and the report follow.
+    this.store.invalidate(slug);
     this.pending.add(slug);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
