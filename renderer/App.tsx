@@ -9,7 +9,9 @@ import { AboutView } from './features/about/AboutView';
 import { ChatView } from './features/chat/ChatView';
 import { ConversationList } from './features/chat/ConversationList';
 import { GalleryView } from './features/gallery/GalleryView';
+import { FirstRunWizard } from './features/onboarding/FirstRunWizard';
 import { PreviewPane } from './features/preview/PreviewPane';
+import { PublishSheet } from './features/publish/PublishSheet';
 import { SettingsView } from './features/settings/SettingsView';
 import { useGlobalShortcuts } from './shortcuts';
 import { useSettings } from './stores/settings';
@@ -145,7 +147,9 @@ export function App() {
           </>
         )}
       </div>
+      {settings && !settings.ui.firstRunDone && <FirstRunWizard />}
       {/* slot: overlays */}
+      <PublishSheet />
       <Toasts />
     </div>
   );

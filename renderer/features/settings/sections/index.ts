@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import { AppearanceSection } from './AppearanceSection';
+import { SetupSection } from './SetupSection';
+import { DiagnosticsSection } from '../../diagnostics/DiagnosticsSection';
 
 export interface SettingsSection {
   id: string;
@@ -10,4 +12,6 @@ export interface SettingsSection {
 /** Settings sections in display order; each feature adds one line here. */
 export const settingsSections: SettingsSection[] = [
   { id: 'appearance', title: 'Appearance', Component: AppearanceSection },
+  { id: 'setup', title: 'First-run setup', Component: SetupSection },
+  { id: 'diagnostics', title: 'Diagnostics', Component: DiagnosticsSection },
 ];

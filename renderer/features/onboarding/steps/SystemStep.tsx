@@ -1,0 +1,63 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { PythonCheck } from '../../../../shared/contract/diagnostics';
+import type { SecretsStatus } from '../../../../shared/contract/vault';
+import { api, errorMessage } from '../../../api/client';
+import { Button } from '../../../components/Button';
+import { Icon } from '../../../components/Icon';
+import { Spinner } from '../../../components/Spinner';
+
+function Check({ title, ok, busy, children }: { title: string; ok: boolean | null; busy: boolean; children: React.ReactNode }) {
+  return (
+    <div className={`check ${busy ? '' : ok ? 'check-ok' : 'check-bad'}`}>
+      <div className="check-title">
+        {busy ? <Spinner label={`Checking ${title}`} /> : <Icon name={ok ? 'check' : 'warning'} />}
+        <strong>{title}</strong>
+      </div>
+      <div className="check-body">{children}</div>
+    </div>
+  );
+}
+
+/** Python (found, version, venv) and the OS keychain, each with the exact fix when not ready. */
+export function SystemStep() {
+  const [python, setPython] = useState<PythonCheck | null>(null);
+  const [keychain, setKeychain] = useState<SecretsStatus | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback(async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const [p, k] = await Promise.all([api.call('diagnostics.checkPython'), api.call('secrets.status')]);
+      setPython(p);
+      setKeychain(k);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  useEffect(() => void run(), [run]);
+  const pythonOk = Boolean(python?.found && python.venvWorks);
+  return (
+    <div>
+      <p>Fullstack apps run their Python backend on this machine, and every credential lives in the OS keychain.</p>
+      <Check title="Python" ok={pythonOk} busy={busy || !python}>
+        {python?.found ? (
+          <p>
+            Python {python.version} at <code>{python.path}</code>
+            {python.venvWorks ? ' — virtual environments work.' : ''}
+          </p>
+        ) : null}
+        {python?.problem && <p className="error-text">{python.problem}</p>}
+      </Check>
+      <Check title="OS keychain" ok={keychain?.keychainAvailable ?? null} busy={busy || !keychain}>
+        {keychain?.keychainAvailable ? <p>Available and unlocked.</p> : <p className="error-text">{keychain?.problem}</p>}
+      </Check>
+      <Button onClick={() => void run()} disabled={busy}>
+        <Icon name="refresh" /> Check again
+      </Button>
+      {error && <p className="error-text" role="alert">{error}</p>}
+    </div>
+  );
+}
