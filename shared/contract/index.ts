@@ -7,6 +7,7 @@ import { providerEndpoints } from './provider';
 import { artifactsEndpoints, artifactsEvents } from './artifacts';
 import { previewEndpoints, previewEvents } from './preview';
 import { publishEndpoints, publishEvents } from './publish';
+import { publishEndpoints, publishEvents } from './publish';
 import { backendsEndpoints, backendsEvents } from './backends';
 import { chatEndpoints, chatEvents } from './chat';
 
@@ -24,6 +25,7 @@ export const endpoints = {
   ...artifactsEndpoints,
   ...previewEndpoints,
   ...publishEndpoints,
+  ...publishEndpoints,
   ...backendsEndpoints,
 };
 
@@ -34,6 +36,7 @@ export const events = {
   ...vaultEvents,
   ...artifactsEvents,
   ...previewEvents,
+  ...publishEvents,
   ...publishEvents,
   ...backendsEvents,
 };

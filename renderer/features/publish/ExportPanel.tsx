@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../../api/client';
+import { Button } from '../../components/Button';
+import { Field, TextInput } from '../../components/Field';
+
+/**
+ * "Export bundle…": the same zip written to a path (plus a Dockerfile and README for
+ * fullstack apps). Electron asks with a save dialog; the web host has none, so the path is typed.
+ */
+export function ExportPanel({ slug, fullstack }: { slug: string; fullstack: boolean }) {
+  const [runtime, setRuntime] = useState<'electron' | 'web' | null>(null);
+  const [open, setOpen] = useState(false);
+  const [target, setTarget] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    api.call('app.info').then(
+      (info) => {
+        setRuntime(info.runtime);
+        setTarget(`${info.workspace}/${slug}.zip`);
+      },
+      () => setRuntime('web'),
+    );
+  }, [slug]);
+  const run = async (path?: string): Promise<void> => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const res = await api.call('publish.export', path ? { slug, path } : { slug });
+      if (res.path) setMessage({ ok: true, text: `Exported to ${res.path}` });
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const note = fullstack ? 'Includes a Dockerfile and README; secrets are passed as environment at run time, never included.' : 'The same files that would be published.';
+  if (runtime === 'electron') {
+    return (
+      <div className="publish-section">
+        <Button disabled={busy} onClick={() => void run()}>
+          Export bundle…
+        </Button>{' '}
+        <span className="muted">{note}</span>
+        {message && <p className={message.ok ? 'publish-ok' : 'error-text'} role="status">{message.text}</p>}
+      </div>
+    );
+  }
+  return (
+    <div className="publish-section">
+      {!open ? (
+        <Button onClick={() => setOpen(true)} aria-expanded={false}>
+          Export bundle…
+        </Button>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(target.trim());
+          }}
+        >
+          <Field label="Export to (full path of the .zip)" hint={note}>
+            {(id, describedBy) => <TextInput id={id} aria-describedby={describedBy} value={target} onChange={(e) => setTarget(e.target.value)} />}
+          </Field>
+          <Button type="submit" disabled={busy || target.trim() === ''}>
+            Export
+          </Button>
+        </form>
+      )}
+      {message && <p className={message.ok ? 'publish-ok' : 'error-text'} role="status">{message.text}</p>}
+    </div>
+  );
+}
