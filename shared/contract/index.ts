@@ -7,7 +7,6 @@ import { providerEndpoints } from './provider';
 import { artifactsEndpoints, artifactsEvents } from './artifacts';
 import { previewEndpoints, previewEvents } from './preview';
 import { publishEndpoints, publishEvents } from './publish';
-import { publishEndpoints, publishEvents } from './publish';
 import { backendsEndpoints, backendsEvents } from './backends';
 import { chatEndpoints, chatEvents } from './chat';
 
@@ -25,7 +24,6 @@ export const endpoints = {
   ...artifactsEndpoints,
   ...previewEndpoints,
   ...publishEndpoints,
-  ...publishEndpoints,
   ...backendsEndpoints,
 };
 
@@ -36,7 +34,6 @@ export const events = {
   ...vaultEvents,
   ...artifactsEvents,
   ...previewEvents,
-  ...publishEvents,
   ...publishEvents,
   ...backendsEvents,
 };
