@@ -1,5 +1,9 @@
 import type { ComponentType } from 'react';
 import { AppearanceSection } from './AppearanceSection';
+import { ProviderSection } from './ProviderSection';
+import { DatasourcesSection } from './DatasourcesSection';
+import { PublishingSection } from './PublishingSection';
+import { PythonSection } from './PythonSection';
 import { SetupSection } from './SetupSection';
 import { DiagnosticsSection } from '../../diagnostics/DiagnosticsSection';
 
@@ -12,6 +16,10 @@ export interface SettingsSection {
 /** Settings sections in display order; each feature adds one line here. */
 export const settingsSections: SettingsSection[] = [
   { id: 'appearance', title: 'Appearance', Component: AppearanceSection },
+  { id: 'provider', title: 'Provider', Component: ProviderSection },
+  { id: 'datasources', title: 'Datasources', Component: DatasourcesSection },
+  { id: 'publishing', title: 'Publishing', Component: PublishingSection },
   { id: 'setup', title: 'First-run setup', Component: SetupSection },
+  { id: 'python', title: 'Python & Backends', Component: PythonSection },
   { id: 'diagnostics', title: 'Diagnostics', Component: DiagnosticsSection },
 ];

@@ -1,0 +1,129 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, errorMessage } from '../../api/client';
+import { Button } from '../../components/Button';
+import { useShell } from '../../stores/shell';
+import { BackendBadge } from '../backends/BackendBadge';
+import { ensureBackendEvents, useBackends } from '../backends/store';
+import { FileList } from './live/FileList';
+import { LogsDrawer } from './live/LogsDrawer';
+import { StatusPanel } from './live/StatusPanel';
+import './live/live.css';
+
+type Tab = 'app' | 'files';
+
+/**
+ * A fullstack artifact, live: opening it starts its backend (progress shown here), then the
+ * app runs in an iframe on its own preview origin — never the raw backend port. The origin
+ * differs from Kiln's, so the frame needs no sandbox, and it is never a srcdoc.
+ */
+export function FullstackPreview({ slug }: { slug: string }) {
+  const status = useBackends((s) => s.statuses[slug]);
+  const busy = useBackends((s) => s.busy[slug]);
+  const run = useBackends((s) => s.run);
+  const refresh = useBackends((s) => s.refresh);
+  const notify = useShell((s) => s.notify);
+  const [url, setUrl] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>('app');
+  const [logsOpen, setLogsOpen] = useState(false);
+  const [frameKey, setFrameKey] = useState(0);
+  const started = useRef<string | null>(null);
+
+  const act = useCallback(
+    (action: 'launch' | 'stop' | 'restart') => {
+      run(slug, action).catch((e: unknown) => {
+        // The crashed state (with its log tail) is shown in the pane; a toast says why.
+        notify({ level: 'error', message: errorMessage(e) });
+      });
+    },
+    [run, slug, notify],
+  );
+
+  useEffect(() => {
+    ensureBackendEvents();
+    let live = true;
+    setUrl(null);
+    api
+      .call('preview.open', { slug })
+      .then((r) => live && setUrl(r.url))
+      .catch((e: unknown) => notify({ level: 'error', message: errorMessage(e) }));
+    refresh(slug)
+      .then((s) => {
+        // Opening a stopped app starts it; a crashed one waits for the user's Restart.
+        if (live && s.state === 'stopped' && started.current !== slug) {
+          started.current = slug;
+          act('launch');
+        }
+      })
+      .catch((e: unknown) => notify({ level: 'error', message: errorMessage(e) }));
+    return () => {
+      live = false;
+    };
+  }, [slug, refresh, act, notify]);
+
+  const state = status?.state ?? 'stopped';
+  // Reload the frame whenever a (new) backend process becomes ready.
+  useEffect(() => {
+    if (state === 'running') setFrameKey((k) => k + 1);
+  }, [state, status?.pid]);
+
+  const copyUrl = (): void => {
+    if (!url) return;
+    navigator.clipboard
+      .writeText(url)
+      .then(() => notify({ level: 'success', message: 'Preview address copied.' }))
+      .catch(() => notify({ level: 'error', message: 'Could not copy to the clipboard.' }));
+  };
+  const openExternal = (): void => {
+    if (url) api.call('app.openExternal', { url }).catch((e: unknown) => notify({ level: 'error', message: errorMessage(e) }));
+  };
+  const running = state === 'running';
+
+  return (
+    <div className="live">
+      <div className="live-toolbar" role="toolbar" aria-label="App preview">
+        <div className="live-tabs" role="tablist" aria-label="Preview view">
+          <button type="button" role="tab" className="live-tab" aria-selected={tab === 'app'} onClick={() => setTab('app')}>
+            App
+          </button>
+          <button type="button" role="tab" className="live-tab" aria-selected={tab === 'files'} onClick={() => setTab('files')}>
+            Files
+          </button>
+        </div>
+        <BackendBadge slug={slug} />
+        <span className="live-url" title={url ?? ''}>
+          {url ?? ''}
+        </span>
+        <Button variant="ghost" onClick={() => setFrameKey((k) => k + 1)} disabled={!running} aria-label="Reload app">
+          Reload
+        </Button>
+        <Button variant="ghost" onClick={openExternal} disabled={!running || !url}>
+          Open in browser
+        </Button>
+        <Button variant="ghost" onClick={copyUrl} disabled={!url}>
+          Copy URL
+        </Button>
+        <Button onClick={() => act(state === 'stopped' ? 'launch' : 'restart')} disabled={busy || state === 'installing' || state === 'starting'}>
+          {state === 'stopped' ? 'Start' : 'Restart'}
+        </Button>
+        <Button onClick={() => act('stop')} disabled={busy || state === 'stopped'}>
+          Stop
+        </Button>
+        <Button variant="ghost" aria-pressed={logsOpen} onClick={() => setLogsOpen((o) => !o)}>
+          Logs
+        </Button>
+      </div>
+      {running && status?.warning && <div className="live-warning" role="alert">{status.warning}</div>}
+      {running && status?.error && <div className="live-warning" role="alert">{status.error}</div>}
+      <div className="live-body">
+        {tab === 'files' ? (
+          <FileList slug={slug} />
+        ) : running && url ? (
+          <iframe key={frameKey} className="live-frame" src={url} title={`App preview: ${slug}`} />
+        ) : (
+          <StatusPanel status={status ?? { slug, state: 'stopped' }} onStart={() => act(state === 'crashed' ? 'restart' : 'launch')} />
+        )}
+      </div>
+      {logsOpen && <LogsDrawer slug={slug} onClose={() => setLogsOpen(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { PythonInfo } from '../../../../shared/contract/backends';
+import type { SettingsPatch } from '../../../../shared/contract/settings';
+import { api, errorMessage } from '../../../api/client';
+import { Button } from '../../../components/Button';
+import { Field, TextInput } from '../../../components/Field';
+import { useSettings } from '../../../stores/settings';
+
+type NumberKey = 'installTimeoutSec' | 'readyTimeoutSec' | 'maxRunning' | 'idleStopMinutes';
+
+const numberFields: { key: NumberKey; label: string; hint: string; min: number; max: number; section: 'python' | 'backends' }[] = [
+  { key: 'readyTimeoutSec', section: 'backends', label: 'Ready timeout (seconds)', hint: 'How long a backend may take to answer on its port before Kiln stops it.', min: 1, max: 600 },
+  { key: 'maxRunning', section: 'backends', label: 'Backends running at once', hint: 'Launching one more is refused until another is stopped.', min: 1, max: 64 },
+  { key: 'idleStopMinutes', section: 'backends', label: 'Stop idle backends after (minutes)', hint: 'Without preview traffic for this long, a backend is stopped. 0 keeps them running.', min: 0, max: 1440 },
+  { key: 'installTimeoutSec', section: 'python', label: 'Install timeout (seconds)', hint: 'pip is stopped after this long.', min: 5, max: 3600 },
+];
+
+/** Python & Backends: interpreter, venv options, pip arguments and the supervisor's limits. */
+export function PythonSection() {
+  const settings = useSettings((s) => s.settings);
+  const update = useSettings((s) => s.update);
+  const [error, setError] = useState<string | null>(null);
+  const [detected, setDetected] = useState<PythonInfo | null>(null);
+  const [detectError, setDetectError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [interpreter, setInterpreter] = useState('');
+  const [pipArgs, setPipArgs] = useState('');
+  const [numbers, setNumbers] = useState<Record<NumberKey, string>>({ installTimeoutSec: '', readyTimeoutSec: '', maxRunning: '', idleStopMinutes: '' });
+
+  useEffect(() => {
+    if (!settings) return;
+    setInterpreter(settings.python.interpreter);
+    setPipArgs(settings.python.pipArgs.join(' '));
+    setNumbers({
+      installTimeoutSec: String(settings.python.installTimeoutSec),
+      readyTimeoutSec: String(settings.backends.readyTimeoutSec),
+      maxRunning: String(settings.backends.maxRunning),
+      idleStopMinutes: String(settings.backends.idleStopMinutes),
+    });
+  }, [settings]);
+
+  const detect = useCallback(() => {
+    setChecking(true);
+    setDetectError(null);
+    api
+      .call('backends.python')
+      .then((info) => setDetected(info))
+      .catch((e: unknown) => {
+        setDetected(null);
+        setDetectError(errorMessage(e));
+      })
+      .finally(() => setChecking(false));
+  }, []);
+  useEffect(detect, [detect, settings?.python.interpreter]);
+
+  if (!settings) return null;
+  const save = (patch: SettingsPatch): void => {
+    setError(null);
+    update(patch).catch((e: unknown) => setError(errorMessage(e)));
+  };
+  const saveNumber = (f: (typeof numberFields)[number]): void => {
+    const n = Number(numbers[f.key]);
+    if (!Number.isInteger(n) || n < f.min || n > f.max) {
+      setError(`${f.label} must be a whole number from ${f.min} to ${f.max}.`);
+      return;
+    }
+    save(f.section === 'python' ? { python: { [f.key]: n } } : { backends: { [f.key]: n } });
+  };
+
+  return (
+    <div className="python-settings">
+      <Field
+        label="Python interpreter"
+        hint="Path to Python 3.9 or newer. Leave empty to use KILN_PYTHON or the first Python found on this machine."
+      >
+        {(id, describedBy) => (
+          <TextInput
+            id={id}
+            aria-describedby={describedBy}
+            value={interpreter}
+            placeholder="/usr/bin/python3"
+            spellCheck={false}
+            onChange={(e) => setInterpreter(e.target.value)}
+            onBlur={() => interpreter !== settings.python.interpreter && save({ python: { interpreter: interpreter.trim() } })}
+          />
+        )}
+      </Field>
+      <div className="field" aria-live="polite">
+        <span className="field-hint">
+          {checking
+            ? 'Checking Python…'
+            : detected
+              ? `Using Python ${detected.version} at ${detected.path} (${detected.source === 'discovered' ? 'found automatically' : detected.source === 'env' ? 'from KILN_PYTHON' : 'from this setting'}).`
+              : null}
+        </span>
+        {detectError && (
+          <span className="field-error" role="alert">
+            {detectError}
+          </span>
+        )}
+        <div>
+          <Button variant="ghost" onClick={detect} disabled={checking}>
+            Check again
+          </Button>
+        </div>
+      </div>
+      <div className="field">
+        <label>
+          <input
+            type="checkbox"
+            checked={settings.python.systemSitePackages}
+            onChange={(e) => save({ python: { systemSitePackages: e.target.checked } })}
+          />{' '}
+          Let app environments use the system's Python packages
+        </label>
+        <span className="field-hint">Useful offline, when packages come from your OS. Environments are recreated on the next launch.</span>
+      </div>
+      <Field label="Extra pip arguments" hint="Separated by spaces, e.g. --no-index --find-links /opt/wheels for machines without internet.">
+        {(id, describedBy) => (
+          <TextInput
+            id={id}
+            aria-describedby={describedBy}
+            value={pipArgs}
+            spellCheck={false}
+            onChange={(e) => setPipArgs(e.target.value)}
+            onBlur={() => {
+              const args = pipArgs.split(/\s+/).filter(Boolean);
+              if (args.join(' ') !== settings.python.pipArgs.join(' ')) save({ python: { pipArgs: args } });
+            }}
+          />
+        )}
+      </Field>
+      {numberFields.map((f) => (
+        <Field key={f.key} label={f.label} hint={f.hint}>
+          {(id, describedBy) => (
+            <TextInput
+              id={id}
+              aria-describedby={describedBy}
+              inputMode="numeric"
+              value={numbers[f.key]}
+              onChange={(e) => setNumbers((n) => ({ ...n, [f.key]: e.target.value }))}
+              onBlur={() => saveNumber(f)}
+            />
+          )}
+        </Field>
+      ))}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
