@@ -60,7 +60,7 @@ function LiveCard({ item, actions, layout, now }: { item: ArtifactListItem; acti
         <span>{fileCountLabel(item.fileCount)}</span>
       </p>
       <div className="artifact-card-badges">
-        {item.type.startsWith('fullstack') && <BackendBadge slug={item.slug} />}
+        {item.type?.startsWith('fullstack') && <BackendBadge slug={item.slug} />}
         <PublishBadge slug={item.slug} />
       </div>
       <div className="artifact-card-actions">
