@@ -1,0 +1,143 @@
+import { useEffect, useState } from 'react';
+import type { DatasourceView } from '../../../../shared/contract/vault';
+import { engineSpec } from '../../../../shared/vault/catalog';
+import { api, errorMessage } from '../../../api/client';
+import { useEvent } from '../../../api/hooks';
+import { Button } from '../../../components/Button';
+import { ConfirmDialog } from '../../../components/Dialog';
+import { EmptyState } from '../../../components/EmptyState';
+import { Spinner } from '../../../components/Spinner';
+import { useShell } from '../../../stores/shell';
+import { DatasourceForm } from '../../vault/DatasourceForm';
+import { ImportDialog } from '../../vault/ImportDialog';
+import { SecretBadge } from '../../vault/SecretBadge';
+import { useVault } from '../../vault/store';
+import '../../vault/vault.css';
+
+type Editing = { mode: 'create' } | { mode: 'edit'; ds: DatasourceView } | null;
+
+/** Settings → Datasources: list, add from the catalog, edit, delete with confirmation, import from anton. */
+export function DatasourcesSection() {
+  const list = useVault((s) => s.datasources);
+  const listError = useVault((s) => s.listError);
+  const load = useVault((s) => s.loadDatasources);
+  const setList = useVault((s) => s.setDatasources);
+  const notify = useShell((s) => s.notify);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [importing, setImporting] = useState(false);
+  const [deleting, setDeleting] = useState<DatasourceView | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEvent('vault.changed', setList);
+
+  const remove = async (ds: DatasourceView): Promise<void> => {
+    setBusy(true);
+    try {
+      await api.call('vault.delete', { slug: ds.slug });
+      notify({ level: 'success', message: `Deleted ${ds.label}.` });
+      await load();
+    } catch (e) {
+      notify({ level: 'error', message: errorMessage(e) });
+    } finally {
+      setBusy(false);
+      setDeleting(null);
+    }
+  };
+
+  return (
+    <div>
+      <p className="muted">
+        Connections your apps can use. Plain fields are stored in the workspace; passwords, tokens and keys go to the OS
+        keychain and are never shown again. A backend gets only the <code>DS_*</code> variables of the datasources it declares.
+      </p>
+      <div className="vault-section-actions">
+        <Button variant="primary" onClick={() => setEditing({ mode: 'create' })}>
+          Add datasource
+        </Button>
+        <Button onClick={() => setImporting(true)}>Import from anton…</Button>
+      </div>
+      {listError && (
+        <p className="error-text" role="alert">
+          {listError}
+        </p>
+      )}
+      {!list && !listError && <Spinner label="Loading datasources" />}
+      {list && list.length === 0 && (
+        <EmptyState icon="🔌" title="No datasources yet">
+          Add a database or API connection, or import the ones you set up in anton.
+        </EmptyState>
+      )}
+      {list && list.length > 0 && (
+        <ul className="ds-list" aria-label="Datasources">
+          {list.map((ds) => (
+            <li key={ds.slug} className="ds-item">
+              <div className="ds-item-main">
+                <h3 className="ds-item-title">{ds.label}</h3>
+                <div className="ds-item-meta">
+                  {engineSpec(ds.engine)?.label ?? ds.engine} · <code>{ds.slug}</code>
+                  {ds.fields.host ? ` · ${ds.fields.host}` : ds.fields.base_url ? ` · ${ds.fields.base_url}` : ''}
+                </div>
+                {Object.keys(ds.secrets).length > 0 && (
+                  <div className="ds-item-secrets">
+                    {Object.entries(ds.secrets).map(([field, set]) => (
+                      <span key={field}>
+                        {field}: <SecretBadge set={set} />
+                      </span>
+                    ))}
+                  </div>
+                )}
+              </div>
+              <div className="ds-item-actions">
+                <Button aria-label={`Edit ${ds.label}`} onClick={() => setEditing({ mode: 'edit', ds })}>
+                  Edit
+                </Button>
+                <Button variant="danger" aria-label={`Delete ${ds.label}`} onClick={() => setDeleting(ds)}>
+                  Delete
+                </Button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {editing && (
+        <DatasourceForm
+          {...(editing.mode === 'edit' ? { existing: editing.ds } : {})}
+          onClose={() => setEditing(null)}
+          onSaved={(ds) => {
+            setEditing(null);
+            notify({ level: 'success', message: editing.mode === 'edit' ? `Saved ${ds.label}.` : `Added ${ds.label}.` });
+            void load();
+          }}
+        />
+      )}
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={(result) => {
+            setImporting(false);
+            const skipped = result.skipped.length > 0 ? ` ${result.skipped.length} skipped.` : '';
+            notify({ level: 'success', message: `Imported ${result.imported.length} datasource(s) from anton.${skipped}` });
+            void load();
+          }}
+        />
+      )}
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete datasource?"
+        message={
+          deleting
+            ? `“${deleting.label}” and its secrets in the keychain will be deleted. Apps that use ${deleting.slug} will stop getting its variables.`
+            : ''
+        }
+        confirmLabel="Delete"
+        danger
+        busy={busy}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && void remove(deleting)}
+      />
+    </div>
+  );
+}

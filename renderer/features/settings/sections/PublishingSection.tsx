@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { DEFAULT_PUBLISH_URL } from '../../../../shared/contract/settings';
+import { errorMessage } from '../../../api/client';
+import { Button } from '../../../components/Button';
+import { Field, TextInput } from '../../../components/Field';
+import { useSettings } from '../../../stores/settings';
+import { AppSecretField } from '../../vault/AppSecretField';
+import '../../vault/vault.css';
+
+function checkUrl(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? null : 'Use an http:// or https:// address.';
+  } catch {
+    return 'Enter a full address such as https://view.mindshub.ai.';
+  }
+}
+
+/** Settings → Publishing: the publish service endpoint and its API key (keychain). */
+export function PublishingSection() {
+  const settings = useSettings((s) => s.settings);
+  const update = useSettings((s) => s.update);
+  const [url, setUrl] = useState(settings?.publish.url ?? DEFAULT_PUBLISH_URL);
+  const [error, setError] = useState<string | null>(null);
+  const saved = settings?.publish.url ?? DEFAULT_PUBLISH_URL;
+  useEffect(() => setUrl(saved), [saved]);
+
+  const save = (value: string): void => {
+    const trimmed = value.trim().replace(/\/+$/, '');
+    const problem = checkUrl(trimmed);
+    setError(problem);
+    if (problem || trimmed === saved) return;
+    update({ publish: { url: trimmed } }).catch((e: unknown) => setError(errorMessage(e)));
+  };
+
+  return (
+    <div>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save(url);
+        }}
+      >
+        <Field label="Publish endpoint" hint="Where “Publish” uploads apps (anton’s protocol)." error={error}>
+          {(id, describedBy) => (
+            <div className="vault-row">
+              <TextInput id={id} aria-describedby={describedBy} value={url} onChange={(e) => setUrl(e.target.value)} onBlur={() => save(url)} />
+              {saved !== DEFAULT_PUBLISH_URL && (
+                <Button
+                  onClick={() => {
+                    setUrl(DEFAULT_PUBLISH_URL);
+                    save(DEFAULT_PUBLISH_URL);
+                  }}
+                >
+                  Reset
+                </Button>
+              )}
+            </div>
+          )}
+        </Field>
+      </form>
+      <AppSecretField account="publish.apiKey" label="Publish API key" hint="Stored in the OS keychain." />
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'react';
+import type { AppSecretAccount } from '../../../shared/contract/vault';
+import { api, errorMessage } from '../../api/client';
+import { useEvent } from '../../api/hooks';
+import { Button } from '../../components/Button';
+import { Field, PasswordInput } from '../../components/Field';
+import { useVault } from './store';
+import { SecretBadge } from './SecretBadge';
+
+/**
+ * Set / replace / clear one of the app's keychain secrets. The stored value is never shown:
+ * the field is always empty and a badge says "Set" or "Not set".
+ */
+export function AppSecretField({ account, label, hint }: { account: AppSecretAccount; label: string; hint?: string }) {
+  const status = useVault((s) => s.secrets);
+  const loadSecrets = useVault((s) => s.loadSecrets);
+  const setSecrets = useVault((s) => s.setSecrets);
+  const [draft, setDraft] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void loadSecrets();
+  }, [loadSecrets]);
+  useEvent('secrets.changed', setSecrets);
+
+  const entry = status?.secrets.find((s) => s.account === account);
+  const isSet = entry?.set ?? false;
+
+  const run = async (op: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await op();
+      setDraft('');
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="secret-field"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (draft.trim() === '') return;
+        void run(async () => setSecrets(await api.call('secrets.set', { account, value: draft })));
+      }}
+    >
+      <Field
+        label={label}
+        hint={
+          <>
+            <SecretBadge set={isSet} source={entry?.source ?? null} />
+            {hint ? ` ${hint}` : ''}
+          </>
+        }
+        error={error ?? (status && !status.keychainAvailable ? status.problem : null)}
+      >
+        {(id, describedBy) => (
+          <div className="vault-row">
+            <PasswordInput
+              id={id}
+              aria-describedby={describedBy}
+              value={draft}
+              placeholder={isSet ? 'Enter a new value to replace it' : 'Paste the key'}
+              onChange={(e) => setDraft(e.target.value)}
+            />
+            <Button type="submit" variant="primary" disabled={busy || draft.trim() === ''}>
+              {isSet ? 'Replace' : 'Save'}
+            </Button>
+            {entry?.source === 'keychain' && (
+              <Button
+                variant="danger"
+                disabled={busy}
+                onClick={() => void run(async () => setSecrets(await api.call('secrets.clear', { account })))}
+              >
+                Clear
+              </Button>
+            )}
+          </div>
+        )}
+      </Field>
+    </form>
+  );
+}
