@@ -1,0 +1,84 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Button } from '../../components/Button';
+
+interface Props {
+  running: boolean;
+  /** Set when the user chose to edit the last message. */
+  editing: string | null;
+  onSend(text: string): Promise<boolean>;
+  onResend(text: string): Promise<void>;
+  onCancelEdit(): void;
+  onStop(): void;
+}
+
+/** Enter sends, Shift+Enter adds a line; while a turn streams the button is Stop. */
+export function Composer({ running, editing, onSend, onResend, onCancelEdit, onStop }: Props) {
+  const [text, setText] = useState('');
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (editing !== null) {
+      setText(editing);
+      ref.current?.focus();
+    }
+  }, [editing]);
+
+  const submit = async (): Promise<void> => {
+    const value = text.trim();
+    if (!value || running) return;
+    if (editing !== null) {
+      setText('');
+      await onResend(value);
+      return;
+    }
+    setText('');
+    if (!(await onSend(value))) setText(value);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    }
+    if (e.key === 'Escape' && editing !== null) onCancelEdit();
+  };
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {editing !== null && (
+        <div className="composer-editing">
+          Editing your last message — sending replaces that turn.
+          <button type="button" className="link-btn" onClick={onCancelEdit}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <textarea
+        ref={ref}
+        aria-label="Message"
+        placeholder="Ask for a report, a dashboard or an app…  (Enter sends, Shift+Enter for a new line)"
+        rows={3}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="composer-actions">
+        {running ? (
+          <Button variant="danger" onClick={onStop}>
+            Stop
+          </Button>
+        ) : (
+          <Button variant="primary" type="submit" disabled={!text.trim()}>
+            {editing !== null ? 'Resend' : 'Send'}
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'react';
+import { Button } from '../../components/Button';
+import { ConfirmDialog, Dialog } from '../../components/Dialog';
+import { Field, TextInput } from '../../components/Field';
+import { useShell } from '../../stores/shell';
+import { startChatSync, useChat } from './store';
+
+/** Sidebar list of conversations: search, new chat, open, rename, delete. */
+export function ConversationList() {
+  const conversations = useChat((s) => s.conversations);
+  const activeId = useChat((s) => s.activeId);
+  const query = useChat((s) => s.query);
+  const { setQuery, refreshList, open, newChat, rename, remove } = useChat.getState();
+  const setView = useShell((s) => s.setView);
+  const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
+  const [deleting, setDeleting] = useState<{ id: string; title: string } | null>(null);
+
+  useEffect(() => {
+    startChatSync();
+    void refreshList();
+  }, [refreshList]);
+
+  return (
+    <div className="conv-list">
+      <div className="conv-tools">
+        <Button
+          variant="primary"
+          className="conv-new"
+          onClick={() => {
+            newChat();
+            setView('chat');
+          }}
+        >
+          New chat
+        </Button>
+        <input
+          type="search"
+          className="conv-search"
+          aria-label="Search conversations"
+          placeholder="Search chats"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      </div>
+      {conversations.length === 0 ? (
+        <p className="muted conv-empty">{query ? 'No conversation matches.' : 'No conversations yet.'}</p>
+      ) : (
+        <ul className="conv-items" aria-label="Conversations">
+          {conversations.map((c) => (
+            <li key={c.id} className={`conv-item${c.id === activeId ? ' active' : ''}`}>
+              <button type="button" className="conv-open" aria-current={c.id === activeId ? 'true' : undefined} onClick={() => void open(c.id)}>
+                {c.running && <span className="conv-live" aria-label="Answering" title="Answering" />}
+                <span className="conv-title">{c.title}</span>
+              </button>
+              <button type="button" className="icon-btn conv-action" aria-label={`Rename ${c.title}`} onClick={() => setRenaming({ id: c.id, title: c.title })}>
+                ✎
+              </button>
+              <button type="button" className="icon-btn conv-action" aria-label={`Delete ${c.title}`} onClick={() => setDeleting({ id: c.id, title: c.title })}>
+                🗑
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Dialog
+        open={renaming !== null}
+        title="Rename conversation"
+        onClose={() => setRenaming(null)}
+        footer={
+          <>
+            <Button onClick={() => setRenaming(null)}>Cancel</Button>
+            <Button
+              variant="primary"
+              disabled={!renaming?.title.trim()}
+              onClick={() => {
+                if (renaming) void rename(renaming.id, renaming.title.trim());
+                setRenaming(null);
+              }}
+            >
+              Rename
+            </Button>
+          </>
+        }
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (renaming?.title.trim()) void rename(renaming.id, renaming.title.trim());
+            setRenaming(null);
+          }}
+        >
+          <Field label="Title">
+            {(id) => (
+              <TextInput
+                id={id}
+                autoFocus
+                maxLength={200}
+                value={renaming?.title ?? ''}
+                onChange={(e) => setRenaming((r) => (r ? { ...r, title: e.target.value } : r))}
+              />
+            )}
+          </Field>
+        </form>
+      </Dialog>
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete conversation?"
+        message={`"${deleting?.title ?? ''}" and its history will be deleted. Artifacts it made stay.`}
+        confirmLabel="Delete"
+        danger
+        onConfirm={() => {
+          if (deleting) void remove(deleting.id);
+          setDeleting(null);
+        }}
+        onCancel={() => setDeleting(null)}
+      />
+    </div>
+  );
+}

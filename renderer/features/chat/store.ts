@@ -1,0 +1,173 @@
+import { create } from 'zustand';
+import type { ChatLogEntry, ChatStreamEvent, ConversationSummary } from '../../../shared/contract/chat';
+import { emptyChatView, reduceChat, replayChat, type ChatView } from '../../../shared/chat/reducer';
+import { api, ApiError } from '../../api/client';
+import { useShell } from '../../stores/shell';
+
+/**
+ * The chat's client state. Main owns the turn; this store only mirrors it: the open
+ * conversation is the shared reducer applied to the stored log, then to live `chat.event`s
+ * (the reducer drops events it has already seen, so a replay racing the stream is harmless).
+ */
+interface ChatState {
+  conversations: ConversationSummary[];
+  query: string;
+  activeId: string | null;
+  view: ChatView;
+  loading: boolean;
+  /** Text to put back in the composer (edit the last message). */
+  draft: string | null;
+  setQuery(query: string): void;
+  refreshList(): Promise<void>;
+  open(id: string): Promise<void>;
+  newChat(): void;
+  send(text: string): Promise<boolean>;
+  stop(): Promise<void>;
+  retry(text?: string): Promise<void>;
+  rename(id: string, title: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  setDraft(draft: string | null): void;
+  applyLive(event: ChatStreamEvent): void;
+}
+
+function report(error: unknown): void {
+  const e = error instanceof ApiError ? error : new ApiError('INTERNAL', String(error));
+  useShell.getState().notify({ level: 'error', message: e.message, details: e.details });
+}
+
+/** Live events for a conversation that is still loading, applied once its log is in. */
+let pending: { id: string; entries: ChatLogEntry[] } | null = null;
+let listTimer: ReturnType<typeof setTimeout> | null = null;
+
+export const useChat = create<ChatState>()((set, get) => ({
+  conversations: [],
+  query: '',
+  activeId: null,
+  view: emptyChatView(),
+  loading: false,
+  draft: null,
+
+  setQuery: (query) => {
+    set({ query });
+    if (listTimer) clearTimeout(listTimer);
+    listTimer = setTimeout(() => void get().refreshList(), 150);
+  },
+
+  refreshList: async () => {
+    try {
+      const q = get().query.trim();
+      const conversations = await api.call('chat.list', q ? { query: q } : undefined);
+      set({ conversations });
+    } catch (error) {
+      report(error);
+    }
+  },
+
+  open: async (id) => {
+    pending = { id, entries: [] };
+    set({ activeId: id, view: emptyChatView(), loading: true, draft: null });
+    try {
+      const { entries } = await api.call('chat.get', { conversationId: id });
+      if (get().activeId !== id) return;
+      const live = pending?.id === id ? pending.entries : [];
+      pending = null;
+      set({ view: replayChat(live, replayChat(entries)), loading: false });
+    } catch (error) {
+      pending = null;
+      set({ loading: false, activeId: null });
+      report(error);
+      void get().refreshList();
+    }
+  },
+
+  newChat: () => {
+    pending = null;
+    set({ activeId: null, view: emptyChatView(), loading: false, draft: null });
+  },
+
+  send: async (text) => {
+    const { activeId } = get();
+    try {
+      const { conversationId } = await api.call('chat.send', activeId ? { conversationId: activeId, text } : { text });
+      if (!activeId) {
+        // A new conversation: its first events may already have been broadcast.
+        await get().open(conversationId);
+      }
+      void get().refreshList();
+      return true;
+    } catch (error) {
+      report(error);
+      return false;
+    }
+  },
+
+  stop: async () => {
+    const { activeId } = get();
+    if (!activeId) return;
+    try {
+      await api.call('chat.stop', { conversationId: activeId });
+    } catch (error) {
+      report(error);
+    }
+  },
+
+  retry: async (text) => {
+    const { activeId } = get();
+    if (!activeId) return;
+    try {
+      await api.call('chat.retry', text !== undefined ? { conversationId: activeId, text } : { conversationId: activeId });
+    } catch (error) {
+      report(error);
+    }
+  },
+
+  rename: async (id, title) => {
+    try {
+      await api.call('chat.rename', { conversationId: id, title });
+      await get().refreshList();
+    } catch (error) {
+      report(error);
+    }
+  },
+
+  remove: async (id) => {
+    try {
+      await api.call('chat.delete', { conversationId: id });
+      if (get().activeId === id) get().newChat();
+      await get().refreshList();
+    } catch (error) {
+      report(error);
+    }
+  },
+
+  setDraft: (draft) => set({ draft }),
+
+  applyLive: (e) => {
+    const { conversationId, ...entry } = e;
+    if (pending && pending.id === conversationId) pending.entries.push(entry);
+    const state = get();
+    if (state.activeId === conversationId && !state.loading) {
+      set({ view: reduceChat(state.view, entry) });
+    }
+    const t = entry.event.type;
+    if (t === 'turn_started' || t === 'turn_finished' || t === 'conversation_renamed') void state.refreshList();
+  },
+}));
+
+let subscribed = false;
+/** Starts mirroring `chat.event` once for the whole app. */
+export function startChatSync(): void {
+  if (subscribed) return;
+  subscribed = true;
+  api.on('chat.event', (e) => useChat.getState().applyLive(e));
+  // After a reconnect (web host restarted) the open conversation is reloaded from its log.
+  let wasConnected = useShell.getState().connected;
+  useShell.subscribe((s) => {
+    if (s.connected && !wasConnected) {
+      const id = useChat.getState().activeId;
+      if (id) void useChat.getState().open(id);
+      void useChat.getState().refreshList();
+    }
+    wasConnected = s.connected;
+  });
+}
