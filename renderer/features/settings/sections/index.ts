@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { AppearanceSection } from './AppearanceSection';
+import { WorkspaceSection } from './WorkspaceSection';
 import { ProviderSection } from './ProviderSection';
 import { DatasourcesSection } from './DatasourcesSection';
 import { PublishingSection } from './PublishingSection';
@@ -16,6 +17,7 @@ export interface SettingsSection {
 /** Settings sections in display order; each feature adds one line here. */
 export const settingsSections: SettingsSection[] = [
   { id: 'appearance', title: 'Appearance', Component: AppearanceSection },
+  { id: 'workspace', title: 'Workspace', Component: WorkspaceSection },
   { id: 'provider', title: 'Provider', Component: ProviderSection },
   { id: 'datasources', title: 'Datasources', Component: DatasourcesSection },
   { id: 'publishing', title: 'Publishing', Component: PublishingSection },
