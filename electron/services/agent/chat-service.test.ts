@@ -316,6 +316,16 @@ describe('chat turn loop', () => {
     await restarted.shutdown();
   });
 
+  it('quitting mid-turn ends the turn as interrupted, keeping the partial answer', async () => {
+    model.enqueue({ kind: 'text', text: 'first words and then nothing', chunkSize: 6, hangAfter: 2 });
+    const { conversationId } = await agent.chat.send(undefined, 'long one');
+    while (!events.some((e) => e.event.type === 'text_delta')) await new Promise((r) => setTimeout(r, 5));
+    await agent.shutdown();
+    const turn = replayChat((await agent.chat.get(conversationId)).entries).turns[0]!;
+    expect(turn.status).toBe('interrupted');
+    expect(turn.blocks[0]).toEqual({ kind: 'text', text: 'first words ' });
+  });
+
   it('lists, searches, renames and deletes conversations', async () => {
     model.enqueue({ kind: 'text', text: 'About penguins.' }, { kind: 'text', text: 'About taxes.' });
     const a = await agent.chat.send(undefined, 'tell me about birds');

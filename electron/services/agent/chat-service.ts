@@ -150,16 +150,17 @@ export class ChatService {
     return this.start(id, text ?? last.prompt, last.turnId);
   }
 
-  async stop(id: string): Promise<boolean> {
+  async stop(id: string, reason: 'user' | 'shutdown' = 'user'): Promise<boolean> {
     const turn = this.running.get(id);
     if (!turn) return false;
-    turn.controller.abort();
+    turn.controller.abort(reason);
     await turn.done;
     return true;
   }
 
+  /** On quit: running turns end as interrupted (not stopped: the user didn't ask). */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'shutdown')));
   }
 
   private async start(id: string, text: string, replaces?: string): Promise<{ conversationId: string; turnId: string }> {
@@ -273,7 +274,7 @@ export class ChatService {
     } catch (error) {
       await flush();
       if (signal.aborted || (isKilnError(error) && error.code === 'CANCELLED')) {
-        status = 'stopped';
+        status = signal.reason === 'shutdown' ? 'interrupted' : 'stopped';
       } else {
         status = 'error';
         const e = isKilnError(error) ? error : new KilnError('INTERNAL', 'The turn failed unexpectedly.', (error as Error)?.message);
