@@ -1,10 +1,11 @@
 import { pbkdf2Sync } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KilnError } from '../../../shared/contract/core';
 import { hashPassword, normalizeEmails, resolveAccess } from './access';
 import { dsVariables, pythonImports, requirementNames, uncoveredImports } from './python-imports';
-import { scanForSecrets } from './secret-scan';
+import { scanFile, scanForSecrets } from './secret-scan';
 import { tempDir, writeFiles } from './testing';
 
 describe('backend.py checks', () => {
@@ -63,6 +64,38 @@ describe('secret scan', () => {
     expect(problems[0]!.kind).toBe('secret-in-bundle');
     expect(problems[0]!.message).toContain('DS_PG_X__PASSWORD');
     expect(problems[0]!.message).not.toContain('hunter2');
+  });
+});
+
+describe('streaming secret scan', () => {
+  /** Whole-buffer reference: every standalone occurrence's line. */
+  function reference(text: string, needle: string): number[] {
+    const out: number[] = [];
+    for (let p = text.indexOf(needle); p >= 0 && out.length < 5; p = text.indexOf(needle, p + 1)) {
+      const before = text[p - 1];
+      const after = text[p + needle.length];
+      if ((before && /\w/.test(before)) || (after && /\w/.test(after))) continue;
+      out.push(text.slice(0, p).split('\n').length);
+    }
+    return out;
+  }
+
+  it('finds the same hits as a whole-file search for every chunk size, across chunk boundaries', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'data.txt');
+    const needles = [{ name: 'A', bytes: Buffer.from('s3cr3t!') }, { name: 'B', bytes: Buffer.from('pw') }];
+    const pieces = ['x', ' ', '\n', 's3cr3t!', 'pw', '_', '-', 'ab', '\n\n'];
+    let seed = 7;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 20; round++) {
+      let text = '';
+      for (let i = 0; i < 120; i++) text += pieces[Math.floor(rand() * pieces.length)];
+      await fs.writeFile(file, text);
+      for (const chunk of [1, 2, 3, 5, 8, 13, 64 * 1024]) {
+        const hits = await scanFile(file, needles, chunk);
+        for (const n of needles) expect([round, chunk, n.name, hits.get(n.name) ?? []]).toEqual([round, chunk, n.name, reference(text, n.bytes.toString())]);
+      }
+    }
   });
 });
 

@@ -94,10 +94,10 @@ export class PublishClient {
     try {
       base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     } catch {
-      throw new KilnError('VALIDATION', `The publish URL "${options.baseUrl}" is not a valid URL. Fix it in Settings → Publish.`);
+      throw new KilnError('VALIDATION', `The publish URL "${options.baseUrl}" is not a valid URL. Fix it in Settings → Publishing.`);
     }
     if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-      throw new KilnError('VALIDATION', 'The publish URL must start with https:// (or http:// for a local server). Fix it in Settings → Publish.');
+      throw new KilnError('VALIDATION', 'The publish URL must start with https:// (or http:// for a local server). Fix it in Settings → Publishing.');
     }
     this.base = base;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;

@@ -205,9 +205,11 @@ export class PublishService {
     };
   }
 
+  /** For badges: cheap when never published (no bundle is built), md5-exact otherwise. */
   async status(slug: string): Promise<PublishStatus> {
     const ctx = await this.context(slug);
-    const current = await this.currentMd5(slug, ctx.plan);
+    const entry = await readPublished(ctx.dir, ctx.key, ctx.record.id, this.deps.secrets);
+    const current = entry ? await this.currentMd5(slug, ctx.plan) : null;
     return this.statusOf(ctx, current?.md5 ?? null);
   }
 

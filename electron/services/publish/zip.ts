@@ -45,10 +45,11 @@ class Meter extends Transform {
 }
 
 export function tooLarge(maxBytes: number): KilnError {
-  const mb = Math.round(maxBytes / (1024 * 1024));
+  const exact = maxBytes / (1024 * 1024);
+  const mb = exact >= 1 ? String(Math.round(exact)) : exact.toFixed(2);
   return new KilnError(
     'VALIDATION',
-    `The bundle is larger than the ${mb} MB limit. Remove large files from the artifact or raise "Max bundle size" in Settings → Publish.`,
+    `The bundle is larger than the ${mb} MB limit. Remove large files from the artifact or raise the bundle size limit in Settings → Publishing (publish.maxBundleMB).`,
   );
 }
 
