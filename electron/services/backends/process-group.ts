@@ -1,14 +1,39 @@
 import { execa } from 'execa';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 
-/** True while any process of the group (or the single pid on Windows) is alive. */
+/**
+ * True while any process of the group (or the single pid on Windows) is alive. On Linux a
+ * member that already exited but waits to be reaped (a zombie, common when the backend's
+ * orphaned children are re-parented to a container's init) does not count.
+ */
 export function groupAlive(pid: number): boolean {
   try {
     process.kill(process.platform === 'win32' ? pid : -pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return process.platform === 'linux' ? liveMembersOnLinux(pid) : true;
+}
+
+function liveMembersOnLinux(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the parenthesised command: state ppid pgrp …
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z') return true;
+    } catch {
+      // The process went away while we looked.
+    }
+  }
+  return false;
 }
 
 /** Signals the whole process group led by `pid` (the backend and everything it spawned). */
