@@ -6,8 +6,8 @@ export function ArtifactCard({ slug, name, artifactType }: { slug: string; name:
   const openPreview = useShell((s) => s.openPreview);
   const setView = useShell((s) => s.setView);
   return (
-    <div className="artifact-card" role="group" aria-label={`Artifact ${name}`}>
-      <div className="artifact-card-text">
+    <div className="chat-card chat-artifact" role="group" aria-label={`Artifact ${name}`}>
+      <div className="chat-card-text">
         <strong>{name}</strong>
         <span className="muted">{artifactType}</span>
       </div>
@@ -25,8 +25,8 @@ export function ArtifactCard({ slug, name, artifactType }: { slug: string; name:
 export function PublishCard({ slug, note }: { slug: string; note?: string | undefined }) {
   const openPublishSheet = useShell((s) => s.openPublishSheet) as ((slug: string) => void) | undefined;
   return (
-    <div className="publish-card" role="group" aria-label="Publish suggestion">
-      <div className="artifact-card-text">
+    <div className="chat-card chat-publish" role="group" aria-label="Publish suggestion">
+      <div className="chat-card-text">
         <strong>Ready to publish?</strong>
         <span className="muted">{note ?? `The agent suggests publishing ${slug}. You review everything first.`}</span>
       </div>
