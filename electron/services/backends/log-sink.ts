@@ -1,4 +1,4 @@
-import { createWriteStream, promises as fs, renameSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, promises as fs, renameSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 
 export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
@@ -28,11 +28,19 @@ export class LogSink {
     const stat = await fs.stat(this.file).catch(() => null);
     this.size = stat?.size ?? 0;
     if (this.size >= this.rotateBytes) await this.rotate();
-    this.stream = createWriteStream(this.file, { flags: 'a' });
-    this.stream.on('error', () => {
+    this.stream = this.openStream();
+  }
+
+  /** Opened synchronously so the file exists at once (rotation renames it right away). */
+  private openStream(): WriteStream | null {
+    try {
+      const stream = createWriteStream(this.file, { fd: openSync(this.file, 'a') });
       // A full disk must not take the backend down; the UI buffer keeps working.
-      this.stream = null;
-    });
+      stream.on('error', () => (this.stream = null));
+      return stream;
+    } catch {
+      return null;
+    }
   }
 
   /** Raw output of one stream (stdout/stderr); split into whole lines. */
@@ -94,9 +102,9 @@ export class LogSink {
       } catch {
         // Windows cannot rename an open file; keep appending rather than lose lines.
       }
-      this.stream = createWriteStream(this.file, { flags: 'a' });
-      this.stream.on('error', () => (this.stream = null));
+      this.stream = this.openStream();
       this.size = 0;
+      if (!this.stream) return;
     }
     this.size += bytes;
     this.stream.write(text);
