@@ -278,7 +278,13 @@ export class ArtifactStore {
       files: [],
       provenance: [],
     };
-    return this.locked(dir, () => this.save(dir, record, false));
+    try {
+      return await this.locked(dir, () => this.save(dir, record, false));
+    } catch (error) {
+      // The folder is brand new and ours: don't leave a half-made artifact behind.
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw new KilnError('IO', `Could not create the artifact "${name}".`, (error as Error).message);
+    }
   }
 
   /** Changes only the given keys; `null`/blank clears primary and port, `[]` clears datasources. */
