@@ -66,7 +66,7 @@ export async function buildZip(sources: ZipSource[], options: ZipOptions): Promi
     tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiln-bundle-'));
     file = path.join(tmpDir, 'bundle.zip');
   }
-  const archive = new ZipArchive({ zlib: { level: 9 } });
+  const archive = new ZipArchive({ zlib: { level: 6 } });
   const meter = new Meter(options.maxBytes);
   const total = Math.max(1, sorted.length);
   archive.on('progress', (p) => options.onProgress?.(Math.min(1, p.entries.processed / total)));
