@@ -140,11 +140,15 @@ describe('no Secret Service', () => {
   it('fails every call with one clear UNAVAILABLE error naming the fix, and writes nothing', async () => {
     await fs.mkdir(dir, { recursive: true });
     const entry = path.join(dir, 'probe.ts');
-    const storeModule = path.resolve(__dirname, 'secret-store.ts').replace(/\\/g, '/');
+    const here = __dirname.replace(/\\/g, '/');
     await fs.writeFile(
       entry,
-      `import { KeychainSecretStore } from '${storeModule}';
+      `import { KeychainSecretStore } from '${here}/secret-store.ts';
+import { Secrets, environmentOverlay } from '${here}/secrets.ts';
+import { secretsStatus } from '${here}/secrets-status.ts';
+import { Scrubber } from '${here}/scrubber.ts';
 const store = new KeychainSecretStore({ keychainService: 'KilnNoBus' });
+const secrets = new Secrets(store, { scrubber: new Scrubber(), overlay: environmentOverlay({ OPENAI_API_KEY: 'env-key-headless' }) });
 const calls = {
   get: () => store.get('provider.apiKey'),
   set: () => store.set('provider.apiKey', 'must-not-be-written'),
@@ -158,6 +162,9 @@ void (async () => {
     try { await call(); out[name] = { ok: true }; }
     catch (e) { out[name] = { code: e.code, name: e.name, message: e.message }; }
   }
+  out.overlayGet = await secrets.get('provider.apiKey');
+  out.status = await secretsStatus(secrets);
+  out.load = (await secrets.load())?.code ?? null;
   console.log(JSON.stringify(out));
 })();
 `,
@@ -170,13 +177,26 @@ void (async () => {
       cwd: path.resolve('.'),
       env: { PATH: process.env.PATH ?? '', HOME: home, XDG_DATA_HOME: path.join(home, 'data'), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', NODE_PATH: path.resolve('node_modules') },
     });
-    const results = JSON.parse(stdout) as Record<string, { code?: string; message?: string; ok?: boolean }>;
+    const results = JSON.parse(stdout) as Record<string, { code?: string; message?: string; ok?: boolean }> & {
+      overlayGet: string | null;
+      status: { keychainAvailable: boolean; problem?: string; secrets: { account: string; set: boolean; source: string | null }[] };
+      load: string | null;
+    };
     for (const name of ['get', 'set', 'delete', 'has', 'accounts']) {
       expect(results[name]?.code, name).toBe('UNAVAILABLE');
       expect(results[name]?.message, name).toContain('OS keychain is not available');
       expect(results[name]?.message, name).toContain('gnome-keyring');
       expect(results[name]?.message, name).not.toContain('must-not-be-written');
     }
+    // A headless host still gets its environment defaults, and says the keychain is missing.
+    expect(results.overlayGet).toBe('env-key-headless');
+    expect(results.load).toBe('UNAVAILABLE');
+    expect(results.status.keychainAvailable).toBe(false);
+    expect(results.status.problem).toContain('gnome-keyring');
+    expect(results.status.secrets).toEqual([
+      { account: 'provider.apiKey', set: true, source: 'environment' },
+      { account: 'publish.apiKey', set: false, source: null },
+    ]);
     // No plaintext fallback: nothing at all was written under the child's home.
     const written = await fs.readdir(home, { recursive: true });
     expect(written).toEqual([]);
