@@ -103,3 +103,23 @@ test('gallery: add examples, outside changes appear live, search, filter, open, 
   expect(trashed.some((n) => n.startsWith(dashSlug))).toBe(true);
   await expect(inventory).toBeVisible();
 });
+
+test('settings → workspace: shows the --workspace override, refuses a relative path, saves an absolute one', async ({ page, kiln }) => {
+  const app = await kiln.start();
+  await page.goto(app.url);
+  await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Workspace', exact: true }).click();
+  await expect(page.getByText(app.workspace, { exact: true })).toBeVisible();
+  await expect(page.getByRole('note')).toContainText('--workspace');
+  const input = page.getByLabel('Workspace folder');
+  await input.fill('relative/folder');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'not an absolute path' })).toBeVisible();
+  const next = path.join(kiln.tempDir, 'another-workspace');
+  await input.fill(next);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('takes effect when Kiln starts without --workspace')).toBeVisible();
+  const settings = JSON.parse(await fs.readFile(path.join(app.userData, 'settings.json'), 'utf8')) as { workspace: { path: string } };
+  expect(settings.workspace.path).toBe(next);
+  expect((await fs.stat(next)).isDirectory()).toBe(true);
+});
