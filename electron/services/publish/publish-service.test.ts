@@ -191,8 +191,20 @@ describe('publish: fullstack', () => {
     expect(docker).toContain('--host 0.0.0.0');
     expect(entries.find((e) => e.name === 'README.md')!.data.toString()).toContain('DS_POSTGRES_7E8971C3__PASSWORD');
     for (const e of entries) expect(e.data.toString()).not.toContain(PG_PASSWORD);
+    await expect(env.service.exportBundle(a.slug, out)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await fs.readFile(res.path!)).length).toBe(res.bytes);
     await expect(env.service.exportBundle(a.slug, 'relative/path.zip')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(env.service.exportBundle(a.slug, '/no/such/folder/x.zip')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('publish: export (static)', () => {
+  it('writes exactly the bytes that a publish sends', async () => {
+    const a = await env.make({ primary: 'page.html', files: { 'page.html': '<img src="a.png">', 'a.png': 'PNG' } });
+    const res = await env.service.exportBundle(a.slug, path.join(await tempDir(), 'page.zip'));
+    await env.service.publish(a.slug);
+    const sent = env.server.reports.values().next().value!.versions[0]!.zip;
+    expect((await fs.readFile(res.path!)).equals(sent)).toBe(true);
   });
 });
 

@@ -419,6 +419,8 @@ export class PublishService {
    */
   async exportBundle(slug: string, target?: string): Promise<{ path: string | null; bytes: number }> {
     let file = target?.trim();
+    // A native save dialog has already asked about replacing a file; a typed path has not.
+    const typed = Boolean(file);
     if (!file) {
       if (!this.deps.chooseSavePath) throw new KilnError('VALIDATION', 'Type the full path of the zip file to write.');
       const chosen = await this.deps.chooseSavePath(`${slug}.zip`);
@@ -430,6 +432,9 @@ export class PublishService {
     const folder = path.dirname(file);
     const st = await fs.stat(folder).catch(() => null);
     if (!st?.isDirectory()) throw new KilnError('NOT_FOUND', `The folder ${folder} does not exist. Choose an existing folder.`);
+    if (typed && (await fs.stat(file).catch(() => null))) {
+      throw new KilnError('CONFLICT', `${file} already exists. Choose another file name (Kiln does not overwrite it).`);
+    }
     const c = await this.check(slug, { requireVault: false });
     const blocking = c.blocking.filter((b) => b.kind !== 'undeclared-env');
     if (blocking.length > 0) {
