@@ -116,7 +116,7 @@ export const vaultEndpoints = {
   }),
   'secrets.status': defineEndpoint('secrets.status', { input: z.void(), output: secretsStatusSchema }),
   'secrets.set': defineEndpoint('secrets.set', {
-    input: z.object({ account: z.enum(appSecretAccounts), value: z.string().min(1, 'the value is empty').max(16 * 1024) }).strict(),
+    input: z.object({ account: z.enum(appSecretAccounts), value: z.string().max(16 * 1024).refine((v) => v.trim() !== '', 'the value is empty') }).strict(),
     output: secretsStatusSchema,
   }),
   'secrets.clear': defineEndpoint('secrets.clear', {

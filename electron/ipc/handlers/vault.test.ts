@@ -136,6 +136,13 @@ describe('vault endpoints', () => {
     expect(outputs.some((o) => (o as { event?: string }).event === 'vault.changed')).toBe(true);
   });
 
+  it('rejects a blank key instead of silently clearing the stored one', async () => {
+    await ok('secrets.set', { account: 'provider.apiKey', value: 'kept-key-1' });
+    const result = (await call('secrets.set', { account: 'provider.apiKey', value: '   ' })) as { ok: boolean; error?: { code: string } };
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await keychain.get('provider.apiKey')).toBe('kept-key-1');
+  });
+
   it('rejects a renderer trying to set a datasource secret through secrets.set', async () => {
     const result = (await call('secrets.set', { account: 'DS_POSTGRES_00000000__PASSWORD', value: 'x' })) as { ok: boolean; error?: { code: string } };
     expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
