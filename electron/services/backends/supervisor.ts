@@ -198,8 +198,9 @@ export class BackendSupervisor {
       throw new KilnError('CONFLICT', `${others} backends are already running, the limit set in Settings → Python & Backends. Stop one, or raise the limit, then launch again.`);
     }
 
-    const run: Run = oldServing ?? { slug, state: 'stopped', child: null, lastTraffic: this.now(), stopping: false, exited: null, log: null };
-    if (!oldServing) this.runs.set(slug, run);
+    // A crashed run is reused (with its open log) rather than replaced.
+    const run: Run = old ?? { slug, state: 'stopped', child: null, lastTraffic: this.now(), stopping: false, exited: null, log: null };
+    if (!old) this.runs.set(slug, run);
     if (!run.log) {
       run.log = new LogSink(backendLogPath(dir), this.o.scrub, (lines) => this.o.events.emit('backends.log', { slug, lines }));
       await run.log.open();
