@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startPublishServer, type PublishServer } from '../fixtures/publish-server';
+import { readZip, startPublishServer, type PublishServer } from '../fixtures/publish-server';
 import { expect, test } from '../fixtures/kiln';
 
 let server: PublishServer;
@@ -69,6 +69,43 @@ test('one-click publish from the gallery: review → publish → URL → badge; 
   expect(server.reports.size).toBe(1);
   await sheet.getByRole('button', { name: 'Done' }).click();
   await expect(card.getByText('Published', { exact: true })).toBeVisible();
+
+  // Versions and rollback: the live version goes back to Q1 while the files say Q2.
+  await card.getByRole('button', { name: 'Publish Sales Dashboard' }).click();
+  await sheet.getByRole('button', { name: 'Show versions' }).click();
+  const versions = sheet.getByRole('region', { name: 'Versions' });
+  await expect(versions.getByRole('listitem')).toHaveCount(2);
+  await versions.getByRole('button', { name: 'Roll back to this' }).click();
+  await expect(versions.getByRole('listitem').filter({ hasText: 'Version 1' })).toContainText('live');
+  const reportUrl = [...server.reports.keys()].map((id) => `${server.url}/r/${id}/`)[0]!;
+  expect(await (await fetch(reportUrl)).text()).toContain('Q1');
+
+  // Export: the web host has no native dialog, so the path is typed.
+  const target = path.join(kiln.tempDir, 'sales.zip');
+  await sheet.getByRole('button', { name: 'Export bundle…' }).click();
+  await sheet.getByLabel('Export to (full path of the .zip)').fill(target);
+  await sheet.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(sheet.getByText(`Exported to ${target}`)).toBeVisible();
+  expect(readZip(readFileSync(target)).map((e) => e.name)).toEqual(['index.html', 'style.css']);
+  await sheet.getByRole('button', { name: 'Close', exact: true }).first().click();
+  await expect(card.getByText('Unpublished changes')).toBeVisible();
+});
+
+test('a slow upload can be cancelled from the sheet, and nothing is recorded as published', async ({ page, kiln }) => {
+  const workspace = path.join(kiln.tempDir, 'workspace');
+  writeReport(workspace, 'sales-dashboard-1a2b3c4d', '<h1>Q1</h1>');
+  const app = await kiln.start({ workspace, settings: { publish: { url: server.url } }, env: { KILN_PUBLISH_API_KEY: server.apiKey } });
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Gallery' }).click();
+  const card = page.getByRole('article', { name: 'Sales Dashboard' });
+  await card.getByRole('button', { name: 'Publish Sales Dashboard' }).click();
+  const sheet = page.getByRole('dialog', { name: /Publish “Sales Dashboard”/ });
+  server.failNext({ kind: 'slow', ms: 4000 }, { pathPrefix: '/upload' });
+  await sheet.getByRole('button', { name: 'Publish', exact: true }).click();
+  await sheet.getByRole('button', { name: 'Cancel' }).click();
+  await expect(sheet.getByRole('button', { name: 'Publish', exact: true })).toBeEnabled();
+  await expect(sheet.getByTestId('publish-url')).toHaveCount(0);
+  expect(existsSync(path.join(workspace, '.anton', 'artifacts', 'sales-dashboard-1a2b3c4d', '.published.json'))).toBe(false);
 });
 
 test('a restricted publish without a valid e-mail cannot be sent, and a wrong key asks for a new one', async ({ page, kiln }) => {
