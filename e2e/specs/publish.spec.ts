@@ -132,4 +132,17 @@ test('a restricted publish without a valid e-mail cannot be sent, and a wrong ke
   await sheet.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(sheet.getByTestId('publish-url')).toBeVisible();
   expect(server.reports.size).toBe(1);
+
+  // Unpublish asks first, then the link is gone on the service and the badge disappears.
+  await sheet.getByRole('button', { name: 'Done' }).click();
+  const card = page.getByRole('article', { name: 'Sales Dashboard' });
+  await expect(card.getByText('Published', { exact: true })).toBeVisible();
+  await card.getByRole('button', { name: 'Publish Sales Dashboard' }).click();
+  await sheet.getByRole('button', { name: 'Unpublish' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Unpublish?' });
+  await confirm.getByRole('button', { name: 'Unpublish' }).click();
+  await expect(page.getByText('The report was unpublished; its link no longer works.')).toBeVisible();
+  expect(server.reports.size).toBe(0);
+  await sheet.getByRole('button', { name: 'Close', exact: true }).first().click();
+  await expect(card.getByText('Published', { exact: true })).toHaveCount(0);
 });
