@@ -82,10 +82,10 @@ export function FullstackPreview({ slug }: { slug: string }) {
     <div className="live">
       <div className="live-toolbar" role="toolbar" aria-label="App preview">
         <div className="live-tabs" role="tablist" aria-label="Preview view">
-          <button type="button" role="tab" className="live-tab" aria-selected={tab === 'app'} onClick={() => setTab('app')}>
+          <button type="button" role="tab" id={`${slug}-tab-app`} aria-controls={`${slug}-panel`} className="live-tab" aria-selected={tab === 'app'} onClick={() => setTab('app')}>
             App
           </button>
-          <button type="button" role="tab" className="live-tab" aria-selected={tab === 'files'} onClick={() => setTab('files')}>
+          <button type="button" role="tab" id={`${slug}-tab-files`} aria-controls={`${slug}-panel`} className="live-tab" aria-selected={tab === 'files'} onClick={() => setTab('files')}>
             Files
           </button>
         </div>
@@ -114,7 +114,7 @@ export function FullstackPreview({ slug }: { slug: string }) {
       </div>
       {running && status?.warning && <div className="live-warning" role="alert">{status.warning}</div>}
       {running && status?.error && <div className="live-warning" role="alert">{status.error}</div>}
-      <div className="live-body">
+      <div className="live-body" id={`${slug}-panel`} role="tabpanel" aria-labelledby={`${slug}-tab-${tab}`}>
         {tab === 'files' ? (
           <FileList slug={slug} />
         ) : running && url ? (
