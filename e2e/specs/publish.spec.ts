@@ -108,7 +108,7 @@ test('a slow upload can be cancelled from the sheet, and nothing is recorded as 
   expect(existsSync(path.join(workspace, '.anton', 'artifacts', 'sales-dashboard-1a2b3c4d', '.published.json'))).toBe(false);
 });
 
-test('a restricted publish without a valid e-mail cannot be sent, and a wrong key asks for a new one', async ({ page, kiln }) => {
+test('restricted without a valid e-mail is refused, a wrong key asks for a new one, and unpublish clears the badge', async ({ page, kiln }) => {
   const workspace = path.join(kiln.tempDir, 'workspace');
   writeReport(workspace, 'sales-dashboard-1a2b3c4d', '<h1>Q1</h1>');
   const app = await kiln.start({ workspace, settings: { publish: { url: server.url } }, env: { KILN_PUBLISH_API_KEY: 'wrong-key' } });
