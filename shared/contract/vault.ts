@@ -41,6 +41,8 @@ export const datasourceCreateSchema = z
     engine,
     label,
     fields: z.record(fieldName, fieldValue).default({}),
+    /** Free-form engines only: fields to keep secret even when the name heuristic wouldn't. */
+    secret: z.array(fieldName).max(200).optional(),
   })
   .strict();
 export type DatasourceCreate = z.infer<typeof datasourceCreateSchema>;
@@ -51,6 +53,8 @@ export const datasourceUpdateSchema = z
     label: label.optional(),
     /** Absent field: unchanged. Empty string or null: cleared. Anything else: replaced. */
     fields: z.record(fieldName, fieldValue.nullable()).optional(),
+    /** Free-form engines only: new fields to keep secret even when the name heuristic wouldn't. */
+    secret: z.array(fieldName).max(200).optional(),
   })
   .strict();
 export type DatasourceUpdate = z.infer<typeof datasourceUpdateSchema>;

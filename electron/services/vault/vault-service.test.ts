@@ -159,6 +159,15 @@ describe('VaultService.envFor', () => {
     expect(await vault.envFor([])).toEqual({});
   });
 
+  it('lets a free-form datasource mark a field secret that the heuristic misses', async () => {
+    const ds = await vault.create({ engine: 'generic', label: 'Legacy', fields: { host: 'h', pwd: 'not-by-name' }, secret: ['pwd'] });
+    expect(ds.fields).toEqual({ host: 'h' });
+    expect(ds.secrets).toEqual({ pwd: true });
+    // A catalog engine can't downgrade or invent secrets this way: host stays plain.
+    const pg = await vault.create({ engine: 'postgres', label: 'PG', fields: { host: 'h', database: 'd', user: 'u' }, secret: ['host'] });
+    expect(pg.fields.host).toBe('h');
+  });
+
   it('fails with NOT_FOUND for an unknown slug', async () => {
     await addPostgres();
     await expect(vault.envFor(['mysql-deadbeef'])).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('mysql-deadbeef') });
@@ -210,6 +219,17 @@ describe('anton import', () => {
     const second = await vault.importConfirm(['postgres-7e8971c3', 'generic-nothere1']);
     expect(second.imported).toEqual([]);
     expect(second.skipped.map((s) => s.reason)).toEqual(['already in Kiln', 'not found in the anton vault']);
+  });
+
+  it('keeps an imported secure_keys field secret when it is edited later', async () => {
+    await writeAnton('generic-5e5e5e5e', { fields: { url: 'https://x', pin: '1111' }, secure_keys: ['pin'] });
+    await vault.importConfirm(['generic-5e5e5e5e']);
+    const updated = await vault.update({ slug: 'generic-5e5e5e5e', fields: { pin: '2222' } });
+    expect(updated.fields).toEqual({ url: 'https://x' });
+    expect(updated.secrets).toEqual({ pin: true });
+    expect(await keychain.get('DS_GENERIC_5E5E5E5E__PIN')).toBe('2222');
+    const onDisk = await fs.readFile(path.join(workspace, '.kiln', 'datasources.json'), 'utf8');
+    expect(onDisk).not.toContain('2222');
   });
 
   it('reports a missing anton vault plainly', async () => {

@@ -120,6 +120,8 @@ export class VaultService {
       const label = input.label.trim();
       this.checkLabel(list, label);
       const spec = engineSpec(input.engine);
+      // Free-form engines may mark more fields secret than the name heuristic finds (anton's secure_keys).
+      const explicit = new Set(spec && !spec.freeForm ? [] : (input.secret ?? []));
       const plain: Record<string, string> = {};
       const secret: Record<string, string> = {};
       for (const f of spec?.fields ?? []) if (f.defaultValue !== undefined && !f.secret) plain[f.name] = f.defaultValue;
@@ -127,7 +129,7 @@ export class VaultService {
         checkKnownField(spec, field);
         if (value === '') continue;
         checkFieldValue(input.engine, field, value);
-        if (isSecretField(input.engine, field)) secret[field] = value;
+        if (isSecretField(input.engine, field) || explicit.has(field)) secret[field] = value;
         else plain[field] = value.trim();
       }
       const missing = missingRequired(input.engine, plain, new Set(Object.keys(secret)));
@@ -178,13 +180,15 @@ export class VaultService {
         next.label = input.label.trim();
       }
       const spec = engineSpec(current.engine);
+      const explicit = new Set(spec && !spec.freeForm ? [] : (input.secret ?? []));
       const setSecrets: Record<string, string> = {};
       const clearSecrets: string[] = [];
       const secretsNow = new Set(next.secretFields);
       for (const [field, value] of Object.entries(input.fields ?? {})) {
         // An imported record may carry fields the catalog form doesn't show; they stay editable.
         if (!(field in current.fields) && !current.secretFields.includes(field)) checkKnownField(spec, field);
-        const isSecret = isSecretField(current.engine, field);
+        // Once secret, always secret: an imported `secure_keys` field may not match the heuristic.
+        const isSecret = current.secretFields.includes(field) || isSecretField(current.engine, field) || explicit.has(field);
         if (value === null || value === '') {
           if (isSecret) {
             clearSecrets.push(field);
@@ -196,6 +200,7 @@ export class VaultService {
         if (isSecret) {
           setSecrets[field] = value;
           secretsNow.add(field);
+          delete next.fields[field];
         } else next.fields[field] = value.trim();
       }
       const missing = missingRequired(current.engine, next.fields, secretsNow);

@@ -18,6 +18,8 @@ interface ExtraRow {
   key: number;
   name: string;
   value: string;
+  /** Marked secret by the user (names like "password" are secret anyway). */
+  secret: boolean;
 }
 
 let rowKey = 0;
@@ -34,7 +36,7 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
   const [plain, setPlain] = useState<Record<string, string>>(() => ({ ...(existing?.fields ?? {}) }));
   const [secretDraft, setSecretDraft] = useState<Record<string, string>>({});
   const [cleared, setCleared] = useState<Set<string>>(new Set());
-  const [extra, setExtra] = useState<ExtraRow[]>(() => (existing ? [] : [{ key: rowKey++, name: '', value: '' }]));
+  const [extra, setExtra] = useState<ExtraRow[]>(() => (existing ? [] : [{ key: rowKey++, name: '', value: '', secret: false }]));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -66,12 +68,19 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
     setError(null);
     try {
       const extraFields: Record<string, string> = {};
-      for (const row of extra) if (row.name.trim() !== '') extraFields[row.name.trim()] = row.value;
+      const markedSecret: string[] = [];
+      for (const row of extra) {
+        const name = row.name.trim();
+        if (name === '') continue;
+        extraFields[name] = row.value;
+        if (row.secret && !isSecretField(engine, name)) markedSecret.push(name);
+      }
+      const secretOpt = markedSecret.length > 0 ? { secret: markedSecret } : {};
       let saved: DatasourceView;
       if (!existing) {
         const values: Record<string, string> = { ...plain, ...extraFields };
         for (const [k, v] of Object.entries(secretDraft)) if (v !== '') values[k] = v;
-        saved = await api.call('vault.create', { engine, label, fields: values });
+        saved = await api.call('vault.create', { engine, label, fields: values, ...secretOpt });
       } else {
         const changes: Record<string, string | null> = { ...extraFields };
         for (const [k, v] of Object.entries(plain)) if (v !== (existing.fields[k] ?? '')) changes[k] = v === '' ? null : v;
@@ -81,6 +90,7 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
           slug: existing.slug,
           ...(label !== existing.label ? { label } : {}),
           ...(Object.keys(changes).length > 0 ? { fields: changes } : {}),
+          ...secretOpt,
         });
       }
       // Drop typed secrets from memory as soon as main has them.
@@ -205,34 +215,47 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
         {freeForm && (
           <fieldset className="ds-generic">
             <legend>{existing ? 'Add fields' : 'Fields'}</legend>
-            {extra.map((row, i) => (
-              <div className="ds-generic-row" key={row.key}>
-                <Field label="Field name" hint={row.name && isSecretField(engine, row.name) ? 'Kept secret (keychain)' : undefined}>
-                  {(id, describedBy) => (
-                    <TextInput
-                      id={id}
-                      aria-describedby={describedBy}
-                      value={row.name}
-                      placeholder="host"
-                      onChange={(e) => setExtra(extra.map((r, j) => (j === i ? { ...r, name: e.target.value } : r)))}
-                    />
-                  )}
-                </Field>
-                <Field label="Value">
-                  {(id) =>
-                    row.name && isSecretField(engine, row.name) ? (
-                      <PasswordInput id={id} value={row.value} onChange={(e) => setExtra(extra.map((r, j) => (j === i ? { ...r, value: e.target.value } : r)))} />
-                    ) : (
-                      <TextInput id={id} value={row.value} onChange={(e) => setExtra(extra.map((r, j) => (j === i ? { ...r, value: e.target.value } : r)))} />
-                    )
-                  }
-                </Field>
-                <Button variant="ghost" aria-label={`Remove field ${row.name || i + 1}`} onClick={() => setExtra(extra.filter((_, j) => j !== i))}>
-                  Remove
-                </Button>
-              </div>
-            ))}
-            <Button onClick={() => setExtra([...extra, { key: rowKey++, name: '', value: '' }])}>Add field</Button>
+            {extra.map((row, i) => {
+              const byName = row.name !== '' && isSecretField(engine, row.name);
+              const secret = byName || row.secret;
+              return (
+                <div className="ds-generic-row" key={row.key}>
+                  <Field label="Field name" hint={byName ? 'Secret by its name (keychain)' : undefined}>
+                    {(id, describedBy) => (
+                      <TextInput
+                        id={id}
+                        aria-describedby={describedBy}
+                        value={row.name}
+                        placeholder="host"
+                        onChange={(e) => setExtra(extra.map((r, j) => (j === i ? { ...r, name: e.target.value } : r)))}
+                      />
+                    )}
+                  </Field>
+                  <Field label="Value">
+                    {(id) =>
+                      secret ? (
+                        <PasswordInput id={id} value={row.value} onChange={(e) => setExtra(extra.map((r, j) => (j === i ? { ...r, value: e.target.value } : r)))} />
+                      ) : (
+                        <TextInput id={id} value={row.value} onChange={(e) => setExtra(extra.map((r, j) => (j === i ? { ...r, value: e.target.value } : r)))} />
+                      )
+                    }
+                  </Field>
+                  <label className="ds-secret-toggle">
+                    <input
+                      type="checkbox"
+                      checked={secret}
+                      disabled={byName}
+                      onChange={(e) => setExtra(extra.map((r, j) => (j === i ? { ...r, secret: e.target.checked } : r)))}
+                    />{' '}
+                    Secret
+                  </label>
+                  <Button variant="ghost" aria-label={`Remove field ${row.name || i + 1}`} onClick={() => setExtra(extra.filter((_, j) => j !== i))}>
+                    Remove
+                  </Button>
+                </div>
+              );
+            })}
+            <Button onClick={() => setExtra([...extra, { key: rowKey++, name: '', value: '', secret: false }])}>Add field</Button>
           </fieldset>
         )}
         {existing && (
