@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
 import { useShell } from '../../stores/shell';
 import { typeInfo } from '../gallery/model';
+import { PublishBadge } from '../publish/PublishBadge';
 import { ArtifactFiles } from './ArtifactFiles';
 import { FullstackPreview } from './FullstackPreview';
 import { MarkdownView } from './MarkdownView';
@@ -23,6 +24,7 @@ type Body =
 /** Shows the artifact the shell has open: header with name, type and close; the body by type. */
 export function PreviewPane({ slug }: { slug: string | null }) {
   const closePreview = useShell((s) => s.closePreview);
+  const openPublishSheet = useShell((s) => s.openPublishSheet);
   const [record, setRecord] = useState<ArtifactRecord | null>(null);
   const [body, setBody] = useState<Body | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -91,6 +93,10 @@ export function PreviewPane({ slug }: { slug: string | null }) {
           <h2>{record?.name ?? slug}</h2>
           {info && <span className="muted">{info.label}</span>}
         </div>
+        {record && <PublishBadge slug={record.slug} />}
+        <button type="button" className="icon-btn" aria-label="Publish…" title="Publish…" aria-haspopup="dialog" onClick={() => openPublishSheet(slug)}>
+          <Icon name="upload" />
+        </button>
         <button type="button" className="icon-btn" aria-label="Reveal in folder" title="Reveal in folder" onClick={() => void api.call('artifacts.reveal', { slug }).catch(() => undefined)}>
           <Icon name="folder" />
         </button>

@@ -14,7 +14,8 @@ export function PublishBadge({ slug }: { slug: string }) {
     if (e.slug === slug) void refresh(slug);
   });
   useEvent('artifacts.changed', (e) => {
-    if (e.slugs.length === 0 || e.slugs.includes(slug)) void refresh(slug);
+    // '*' (or an empty list) means "anything may have changed", e.g. after a workspace switch.
+    if (e.slugs.length === 0 || e.slugs.includes('*') || e.slugs.includes(slug)) void refresh(slug);
   });
   if (!status || status.state === 'not-published') return null;
   const published = status.state === 'published';
