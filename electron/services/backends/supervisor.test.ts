@@ -129,8 +129,9 @@ describe('BackendSupervisor with real Python processes', () => {
     await addArtifact(ws, 'stdlib-app', 'anyaddr', { mode: 'anyaddr' });
     const notices: string[] = [];
     const { supervisor } = track(createTestSupervisor(ws, { notices }));
-    const status = await supervisor.launch('anyaddr');
-    expect(status.warning).toMatch(/listens on all network interfaces/);
+    await supervisor.launch('anyaddr');
+    await waitFor(() => supervisor.status('anyaddr').warning !== undefined, 'the 0.0.0.0 warning');
+    expect(supervisor.status('anyaddr').warning).toMatch(/listens on all network interfaces/);
     expect(notices.join('\n')).toMatch(/0\.0\.0\.0/);
   });
 

@@ -262,13 +262,21 @@ export class BackendSupervisor {
     run.startedAt = new Date().toISOString();
     run.url = this.o.previewUrl ? await this.o.previewUrl(slug).catch(() => undefined) : undefined;
     await this.o.artifacts.update(slug, { port: run.port ?? null }).catch(() => undefined);
-    if (run.port !== undefined && (await reachableFromNetwork(run.port))) {
-      run.warning = `The backend of "${slug}" listens on all network interfaces (0.0.0.0), so other machines can reach it. Make backend.py bind 127.0.0.1.`;
-      log.note(run.warning);
-      this.o.notify?.('warning', run.warning);
-    }
     this.setState(run, 'running');
+    // Checked after "running" so the exposure check never delays a launch.
+    void this.checkExposure(run, run.child);
     return this.status(slug);
+  }
+
+  /** Warns (status + notice) when the backend also answers on a non-loopback address. */
+  private async checkExposure(run: Run, child: ResultPromise | null): Promise<void> {
+    const port = run.port;
+    if (port === undefined || !(await reachableFromNetwork(port))) return;
+    if (run.child !== child || run.state !== 'running') return;
+    run.warning = `The backend of "${run.slug}" listens on all network interfaces (0.0.0.0), so other machines can reach it. Make backend.py bind 127.0.0.1.`;
+    run.log?.note(run.warning);
+    this.o.notify?.('warning', run.warning);
+    this.emitState(run.slug);
   }
 
   private async spawnAndWait(
