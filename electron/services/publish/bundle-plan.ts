@@ -108,7 +108,9 @@ async function planStatic(dir: string, primary: string | null): Promise<BundlePl
     return { kind: 'static', entries: [], warnings, blocking };
   }
   const primaryAbs = path.resolve(dir, primary);
-  const primaryBytes = inside(dir, primaryAbs) ? await regularFile(primaryAbs) : null;
+  const realDir = await fs.realpath(dir);
+  const primaryReal = await fs.realpath(primaryAbs).catch(() => null);
+  const primaryBytes = inside(dir, primaryAbs) && primaryReal !== null && inside(realDir, primaryReal) ? await regularFile(primaryAbs) : null;
   if (primaryBytes === null) {
     blocking.push({ kind: 'missing-file', file: primary, message: `The primary file ${primary} is missing.` });
     return { kind: 'static', entries: [], warnings, blocking };
@@ -132,7 +134,9 @@ async function planStatic(dir: string, primary: string | null): Promise<BundlePl
       const name = toPosix(path.relative(base, target));
       if (entries.has(name)) continue;
       if (EXCLUDED_NAMES.has(path.basename(name)) && path.dirname(target) === dir) continue;
-      const bytes = await regularFile(target);
+      // A symlinked folder on the way could point anywhere: the real path must stay inside too.
+      const real = await fs.realpath(target).catch(() => null);
+      const bytes = real !== null && inside(realDir, real) ? await regularFile(target) : null;
       if (bytes === null) {
         warnings.push({ kind: 'missing-file', file: fromName, message: `${fromName} refers to ${ref}, which does not exist; the published page will miss it.` });
         continue;

@@ -97,6 +97,14 @@ describe('bundle', () => {
     const plan = await planBundle(path.join(root, escape.slug), escape);
     expect(plan.entries.map((e) => e.name)).toEqual(['index.html']);
     expect(plan.warnings[0]!.message).toContain('outside');
+
+    // A symlinked folder pointing out of the artifact is not followed.
+    const outside = await tempDir();
+    await fs.writeFile(path.join(outside, 'secret.txt'), 'private');
+    const linked = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': '<a href="docs/secret.txt">x</a><img src="ok.png">', 'ok.png': 'P' } });
+    await fs.symlink(outside, path.join(root, linked.slug, 'docs'));
+    const linkedPlan = await planBundle(path.join(root, linked.slug), linked);
+    expect(linkedPlan.entries.map((e) => e.name)).toEqual(['index.html', 'ok.png']);
   });
 
   it('stops at the size limit with a clear error and leaves no temp file', async () => {
