@@ -319,6 +319,15 @@ describe('publish: failures', () => {
     expect(env.server.reports.size).toBe(1);
   });
 
+  it('refuses a publish URL that is not http(s), before sending anything', async () => {
+    const a = await env.make({ files: { 'index.html': 'v1' } });
+    for (const url of ['ftp://example.org', 'not a url']) {
+      env.settings.url = url;
+      await expect(env.service.publish(a.slug)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('Settings → Publishing') });
+    }
+    expect(env.server.requests).toEqual([]);
+  });
+
   it('asks for a key when none is set', async () => {
     const a = await env.make({ files: { 'index.html': 'v1' } });
     await env.keychain.delete('publish.apiKey');
