@@ -77,7 +77,12 @@ describe('BackendSupervisor with real Python processes', () => {
     const { supervisor } = track(createTestSupervisor(ws));
     const first = await supervisor.launch('inst');
     await fs.writeFile(path.join(dir, 'requirements.txt'), 'kiln-no-such-package-xyz==9.9.9\n');
-    const err = await failure(supervisor.launch('inst'));
+    const relaunch = failure(supervisor.launch('inst'));
+    await waitFor(() => supervisor.status('inst').state === 'installing', 'the replacement install');
+    // The old process keeps serving at its address during the install.
+    expect(supervisor.status('inst').url).toBe(first.url);
+    expect(await getJson(first.port!, '/api/health')).toEqual({ ok: true });
+    const err = await relaunch;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(/Installing the requirements of "inst" failed/);
     expect(err.details).toMatch(/kiln-no-such-package-xyz/);

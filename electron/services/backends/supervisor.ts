@@ -116,7 +116,8 @@ export class BackendSupervisor {
     if (!r) return { slug, state: 'stopped' };
     const s: BackendStatus = { slug, state: r.state };
     if (r.port !== undefined && r.state === 'running') s.port = r.port;
-    if (r.url !== undefined && r.state === 'running') s.url = r.url;
+    // While a replacement installs, the old process still serves at the same address.
+    if (r.url !== undefined && (r.state === 'running' || (r.state === 'installing' && r.child))) s.url = r.url;
     if (r.error) s.error = r.error;
     if (r.logTail) s.logTail = r.logTail;
     if (r.warning && r.state === 'running') s.warning = r.warning;

@@ -77,6 +77,8 @@ export function FullstackPreview({ slug }: { slug: string }) {
     if (url) api.call('app.openExternal', { url }).catch((e: unknown) => notify({ level: 'error', message: errorMessage(e) }));
   };
   const running = state === 'running';
+  // During a reinstall the previous version keeps serving (status keeps its url).
+  const serving = running || (state === 'installing' && !!status?.url);
 
   return (
     <div className="live">
@@ -117,7 +119,7 @@ export function FullstackPreview({ slug }: { slug: string }) {
       <div className="live-body" id={`${slug}-panel`} role="tabpanel" aria-labelledby={`${slug}-tab-${tab}`}>
         {tab === 'files' ? (
           <FileList slug={slug} />
-        ) : running && url ? (
+        ) : serving && url ? (
           <iframe key={frameKey} className="live-frame" src={url} title={`App preview: ${slug}`} />
         ) : (
           <StatusPanel status={status ?? { slug, state: 'stopped' }} onStart={() => act(state === 'crashed' ? 'restart' : 'launch')} />
