@@ -68,6 +68,8 @@ export class ArtifactStore {
    */
   private listCache: { root: string; items: ArtifactListItem[] } | null = null;
   private watchedRoot: string | null = null;
+  /** metadata.json stat signature after each of our own saves, so the watcher can skip its echo. */
+  private readonly ownWrites = new Map<string, string>();
   private readonly now: () => Date;
   readonly workspaceOverridden: boolean;
 
@@ -107,6 +109,15 @@ export class ArtifactStore {
     this.listCache = null;
     if (slug === undefined) this.cache.clear();
     else this.cache.delete(path.join(this.root(), slug));
+  }
+
+  /** True when an artifact's metadata.json is still exactly what this store last wrote. */
+  isOwnWrite(slug: string): boolean {
+    const dir = path.join(this.root(), slug);
+    const mine = this.ownWrites.get(dir);
+    if (!mine) return false;
+    const st = lstatSync(path.join(dir, 'metadata.json'), { throwIfNoEntry: false });
+    return st !== undefined && signature(st) === mine;
   }
 
   /** Called by the watcher: while `root` is watched, an unchanged list is served from memory. */
@@ -224,8 +235,11 @@ export class ArtifactStore {
     });
   }
 
-  /** Like open, for the watcher: quietly skips damaged or vanished records. True if files changed. */
-  async reconcile(slug: string): Promise<boolean> {
+  /**
+   * Like open, for the watcher: quietly skips damaged or vanished records. True if files
+   * changed. `notify: false` when the caller reports the change itself.
+   */
+  async reconcile(slug: string, notify = true): Promise<boolean> {
     let dir: string;
     try {
       dir = await this.dir(slug);
@@ -239,7 +253,7 @@ export class ArtifactStore {
       const files = await walkFiles(dir);
       if (sameFiles(files, read.record.files)) return false;
       read.record.files = files;
-      await this.save(dir, read.record);
+      await this.save(dir, read.record, true, notify);
       return true;
     });
   }
@@ -430,15 +444,17 @@ export class ArtifactStore {
    * Reconciles files[], bumps updatedAt (except on create), writes metadata.json, then
    * README.md.
    */
-  private async save(dir: string, record: ArtifactRecord, bump = true): Promise<ArtifactRecord> {
+  private async save(dir: string, record: ArtifactRecord, bump = true, notify = true): Promise<ArtifactRecord> {
     record.files = await walkFiles(dir);
     if (bump) record.updatedAt = isoSeconds(this.now());
     record.schemaVersion ??= 1;
     await writeFileAtomic(path.join(dir, 'metadata.json'), serializeRecord(record));
+    const st = lstatSync(path.join(dir, 'metadata.json'), { throwIfNoEntry: false });
+    if (st) this.ownWrites.set(dir, signature(st));
     await writeFileAtomic(path.join(dir, 'README.md'), renderReadme(record));
     this.cache.delete(dir);
     this.listCache = null;
-    this.notify([path.basename(dir)]);
+    if (notify) this.notify([path.basename(dir)]);
     return record;
   }
 
@@ -495,6 +511,10 @@ export class ArtifactStore {
       damaged: { reason },
     };
   }
+}
+
+function signature(st: { mtimeMs: number; size: number; ino: number }): string {
+  return `${st.mtimeMs}:${st.size}:${st.ino}`;
 }
 
 /** Trimmed, with control characters (which would break a README line) removed. */

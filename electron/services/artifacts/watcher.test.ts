@@ -65,6 +65,34 @@ describe('artifact watcher', () => {
     await later;
   });
 
+  it('reports each change once: one event per outside edit, none for the echo of Kiln\'s own save', async () => {
+    const { store, root, reports, watcher } = await setup();
+    store.onChanged((s) => reports.push(s)); // what the app wires: store events and watcher reports on one bus
+    const r = await store.create({ name: 'Once', type: 'document' });
+    await store.rename(r.slug, 'Once renamed');
+    await new Promise((res) => setTimeout(res, 500));
+    expect(reports.filter((s) => s.includes(r.slug))).toHaveLength(2);
+    const before = reports.length;
+    await fs.writeFile(path.join(root, r.slug, 'outside.md'), 'x');
+    await nextReport(reports, r.slug);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(reports.slice(before).filter((s) => s.includes(r.slug))).toHaveLength(1);
+    expect((await store.open(r.slug)).files.map((f) => f.path)).toEqual(['outside.md']);
+    await watcher.stop();
+  });
+
+  it('reports a record rewritten by another tool (anton) even though only metadata.json changed', async () => {
+    const { store, root, reports } = await setup();
+    const r = await store.create({ name: 'Anton edits', type: 'document' });
+    await new Promise((res) => setTimeout(res, 300));
+    const file = path.join(root, r.slug, 'metadata.json');
+    const seen = nextReport(reports, r.slug);
+    const json = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...json, name: 'Renamed by anton' }, null, 2));
+    await seen;
+    expect((await store.list())[0]!.name).toBe('Renamed by anton');
+  });
+
   it('ignores backend.log churn', async () => {
     const { store, root, reports } = await setup();
     const r = await store.create({ name: 'L', type: 'fullstack-stateless-app' });

@@ -21,7 +21,8 @@ const IGNORED_NAMES = new Set(['backend.log', '__pycache__', 'node_modules', '.v
 export class ArtifactWatcher {
   private watcher: FSWatcher | null = null;
   private watchedRoot: string | null = null;
-  private pending = new Set<string>();
+  /** Changed artifacts; true when something besides the record files (metadata.json, README.md) changed. */
+  private pending = new Map<string, boolean>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly debounceMs: number;
@@ -92,11 +93,14 @@ export class ArtifactWatcher {
   private onPath(root: string, changed: string): void {
     const rel = path.relative(root, changed);
     if (rel === '' || rel.startsWith('..')) return;
-    const slug = rel.split(path.sep)[0];
+    const parts = rel.split(path.sep);
+    const slug = parts[0];
     if (!slug || slug.startsWith('.')) return;
+    // The folder itself and its record files: when they are our own save's echo, skip them.
+    const recordFile = parts.length === 1 || (parts.length === 2 && (parts[1] === 'metadata.json' || parts[1] === 'README.md'));
     // Stop serving the remembered list at once; the reconcile and the report follow.
-    this.store.invalidate(slug);
-    this.pending.add(slug);
+    if (!recordFile) this.store.invalidate(slug);
+    this.pending.set(slug, (this.pending.get(slug) ?? false) || !recordFile);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -105,17 +109,21 @@ export class ArtifactWatcher {
   }
 
   private async flush(): Promise<void> {
-    const slugs = [...this.pending];
+    const changed = [...this.pending];
     this.pending.clear();
-    if (slugs.length === 0 || this.stopped) return;
-    for (const slug of slugs) {
+    if (changed.length === 0 || this.stopped) return;
+    const slugs: string[] = [];
+    for (const [slug, content] of changed) {
+      // The echo of Kiln's own save: the store already told everyone.
+      if (!content && this.store.isOwnWrite(slug)) continue;
+      slugs.push(slug);
       this.store.invalidate(slug);
       try {
-        await this.store.reconcile(slug);
+        await this.store.reconcile(slug, false);
       } catch {
         // A folder that vanished or broke is reported anyway; the list shows its state.
       }
     }
-    if (!this.stopped) this.report(slugs);
+    if (!this.stopped && slugs.length > 0) this.report(slugs);
   }
 }
