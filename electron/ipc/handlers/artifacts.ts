@@ -1,3 +1,4 @@
+import { KilnError } from '../../../shared/contract/core';
 import type { Services } from '../../core/services';
 import { addExamples } from '../../services/artifacts/examples';
 import { checkWorkspaceFolder } from '../../services/artifacts/workspace';
@@ -30,7 +31,12 @@ export function artifactsHandlers(s: Services): Pick<HandlerMap, ArtifactChannel
     'artifacts.delete': ({ slug }) => s.artifacts.delete(slug),
     'artifacts.reveal': async ({ slug, path }) => {
       const target = path ? await s.artifacts.resolveFile(slug, path) : await s.artifacts.dir(slug);
-      await s.platform.revealInFolder(target);
+      try {
+        await s.platform.revealInFolder(target);
+      } catch (error) {
+        // Headless machines often have no file manager: still tell the user where it is.
+        throw new KilnError('UNAVAILABLE', `Kiln couldn't open a file manager here. The folder is ${target}`, (error as Error).message);
+      }
     },
     'artifacts.addExamples': async () => ({ slugs: await addExamples(s.artifacts, s.resourcesDir) }),
     'artifacts.readText': ({ slug, path }) => s.artifactReaders.readText(slug, path),
