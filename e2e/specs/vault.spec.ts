@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startModelServer } from '../fixtures/model-server';
@@ -140,5 +140,35 @@ test('provider: API key set without being shown, Test connection lists models, a
     await expect(page.getByText('Not set')).toBeVisible();
   } finally {
     await server.close();
+  }
+});
+
+test('without a Secret Service: one clear error, environment defaults still work, nothing stored', async ({ page, kiln }) => {
+  const ENV_KEY = 'sk-env-headless-key-0123456789abcdef';
+  const app = await kiln.start({ env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', OPENAI_API_KEY: ENV_KEY } });
+  const frames = captureFrames(page);
+  await page.goto(app.url);
+  await openSettings(page, 'Provider');
+  await expect(page.getByText('Set (from environment)')).toBeVisible();
+  await expect(page.getByText(/OS keychain is not available.*gnome-keyring/).first()).toBeVisible();
+
+  await openSettings(page, 'Publishing');
+  await page.getByLabel('Publish API key').fill('would-be-lost-key');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'OS keychain is not available' })).toBeVisible();
+  await expect(page.getByText('Not set')).toBeVisible();
+  for (const f of frames.received) {
+    expect(f).not.toContain(ENV_KEY);
+    expect(f).not.toContain('would-be-lost-key');
+  }
+  // No plaintext fallback anywhere in the profile or the workspace.
+  for (const root of [app.userData, app.workspace]) {
+    for (const rel of readdirSync(root, { recursive: true }) as string[]) {
+      const file = path.join(root, rel);
+      if (!statSync(file).isFile()) continue;
+      const body = readFileSync(file, 'utf8');
+      expect(body, file).not.toContain('would-be-lost-key');
+      expect(body, file).not.toContain(ENV_KEY);
+    }
   }
 });
