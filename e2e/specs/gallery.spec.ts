@@ -123,3 +123,26 @@ test('settings → workspace: shows the --workspace override, refuses a relative
   expect(settings.workspace.path).toBe(next);
   expect((await fs.stat(next)).isDirectory()).toBe(true);
 });
+
+test('a gallery of hundreds of artifacts renders only what is in view and still finds the last one', async ({ page, kiln }) => {
+  const root = artifactsRoot(path.join(kiln.tempDir, 'workspace'));
+  await fs.mkdir(root, { recursive: true });
+  for (let i = 0; i < 400; i++) {
+    const id = i.toString(16).padStart(8, '0');
+    const slug = `bulk-${i}-${id}`;
+    const stamp = new Date(Date.parse('2026-01-01T00:00:00Z') + i * 60_000).toISOString().slice(0, 19) + '+00:00';
+    await fs.mkdir(path.join(root, slug));
+    await fs.writeFile(
+      path.join(root, slug, 'metadata.json'),
+      JSON.stringify({ schemaVersion: 1, id, slug, createdAt: stamp, updatedAt: stamp, name: `Bulk artifact ${i}`, description: '', type: 'dataset' }),
+    );
+  }
+  const app = await kiln.start();
+  await page.goto(app.url);
+  await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'Gallery' }).click();
+  await expect(page.getByRole('article', { name: 'Bulk artifact 399' })).toBeVisible(); // newest first
+  expect(await page.getByRole('article').count()).toBeLessThan(100);
+  await page.getByRole('searchbox', { name: 'Search artifacts' }).fill('artifact 0');
+  await expect(page.getByRole('article', { name: 'Bulk artifact 0' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'of 400 artifacts shown' })).toHaveText('1 of 400 artifacts shown');
+});
