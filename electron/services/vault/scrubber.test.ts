@@ -130,4 +130,35 @@ describe('Scrubber', () => {
     for (const v of values) expect(out).not.toContain(v);
     expect(out.split('\n')[17]).toBe('row 17: [V17];');
   });
+
+  it('matches a per-secret reference implementation on random overlapping secrets', () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = 'ab-_. xé';
+    const word = (len: number): string => Array.from({ length: len }, () => alphabet.charAt(rand(alphabet.length))).join('');
+    for (let round = 0; round < 200; round++) {
+      const values = [...new Set(Array.from({ length: 1 + rand(6) }, () => word(1 + rand(4))))].filter((v) => v !== '');
+      const s = new Scrubber();
+      values.forEach((v, i) => s.register(`V${i}`, v));
+      const text = word(30);
+      // Reference: at each position try values longest first, with the same boundary rule.
+      const isWord = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}\p{M}_]/u.test(ch);
+      const sorted = values.map((v, i) => ({ v, name: `V${i}` })).sort((a, b) => b.v.length - a.v.length);
+      let expected = '';
+      for (let i = 0; i < text.length; ) {
+        const hit = sorted.find(({ v }) => text.startsWith(v, i) && !isWord(text[i - 1]) && !isWord(text[i + v.length]));
+        if (hit) {
+          expected += `[${hit.name}]`;
+          i += hit.v.length;
+        } else {
+          expected += text[i];
+          i += 1;
+        }
+      }
+      expect(s.scrub(text), JSON.stringify({ values, text })).toBe(expected);
+    }
+  });
 });
