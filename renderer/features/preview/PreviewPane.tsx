@@ -16,6 +16,7 @@ import './preview.css';
 
 type Body =
   | { kind: 'frame'; url: string }
+  | { kind: 'image'; src: string; path: string }
   | { kind: 'markdown'; text: string; plain: boolean }
   | { kind: 'table'; table: TableResult }
   | { kind: 'files' }
@@ -77,6 +78,12 @@ export function PreviewPane({ slug }: { slug: string | null }) {
   else if (body.kind === 'fullstack') content = <FullstackPreview slug={record.slug} />;
   else if (body.kind === 'frame')
     content = <iframe key={version} className="preview-frame" title={`Preview of ${record.name}`} src={body.url} />;
+  else if (body.kind === 'image')
+    content = (
+      <div className="preview-image">
+        <img src={body.src} alt={body.path} />
+      </div>
+    );
   else if (body.kind === 'markdown') content = <MarkdownView text={body.text} plain={body.plain} />;
   else if (body.kind === 'table') content = <TableView table={body.table} />;
   else content = <ArtifactFiles files={record.files} primary={record.primary} />;
@@ -118,8 +125,17 @@ async function bodyFor(r: ArtifactRecord): Promise<Body> {
     switch (r.type) {
       case 'html-app':
       case 'image': {
-        const { url } = await api.call('preview.open', { slug: r.slug });
-        return { kind: 'frame', url };
+        // The preview origin serves the primary at `/` (or index.html); without either, show
+        // the first image directly, or the files.
+        if (r.primary || r.files.some((f) => f.path === 'index.html')) {
+          const { url } = await api.call('preview.open', { slug: r.slug });
+          return { kind: 'frame', url };
+        }
+        if (r.type === 'image') {
+          const img = await api.call('artifacts.readImage', { slug: r.slug });
+          return { kind: 'image', src: `data:${img.mime};base64,${img.base64}`, path: img.path };
+        }
+        return { kind: 'files' };
       }
       case 'document': {
         const t = await api.call('artifacts.readText', { slug: r.slug });
