@@ -77,6 +77,12 @@ describe('preview readers', () => {
     expect(t.truncated).toBe(true);
   });
 
+  it('never hands out .published.json (anton keeps a plaintext password there)', async () => {
+    const { readers, slug } = await withArtifact('document', { '.published.json': '{"index.html":{"password":"hunter2"}}' });
+    await expect(readers.readText(slug, '.published.json')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(readers.readText(slug, './.published.json')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('returns images as base64 with their mime type, and refuses non-images', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const { readers, slug } = await withArtifact('image', { 'chart.png': png, 'notes.txt': 'x' }, 'chart.png');

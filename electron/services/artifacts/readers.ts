@@ -100,6 +100,10 @@ export class ArtifactReaders {
 
   private async regularFile(slug: string, rel: string, limit: number, what: string): Promise<string> {
     const abs = await this.store.resolveFile(slug, rel);
+    // anton keeps the plaintext publish password in .published.json: it never goes to the UI.
+    if (path.relative(await this.store.dir(slug), abs) === '.published.json') {
+      throw new KilnError('FORBIDDEN', '.published.json holds publish credentials; Kiln does not show it.');
+    }
     let st;
     try {
       st = await fs.lstat(abs);
