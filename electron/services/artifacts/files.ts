@@ -51,12 +51,19 @@ export async function walkFiles(dir: string): Promise<FileEntry[]> {
   return out;
 }
 
+/**
+ * Whether a walk differs from the recorded files[] in a way worth a write. A running backend
+ * appends to backend.log all the time; its size alone must not rewrite the record and bump
+ * updatedAt (which would reorder the gallery on every log line), so for it only presence counts.
+ */
 export function sameFiles(a: readonly FileEntry[], b: readonly FileEntry[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.path !== y.path || x.bytes !== y.bytes || x.modifiedAt !== y.modifiedAt) return false;
+    if (x.path !== y.path) return false;
+    if (x.path === 'backend.log') continue;
+    if (x.bytes !== y.bytes || x.modifiedAt !== y.modifiedAt) return false;
   }
   return true;
 }

@@ -201,6 +201,21 @@ describe('files[] and README', () => {
     expect(readme.endsWith('\n') && !readme.endsWith('\n\n')).toBe(true);
   });
 
+  it('does not rewrite the record just because backend.log grew', async () => {
+    const c = clock();
+    const { store, root } = await setup({ now: c.now });
+    const r = await store.create({ name: 'Running', type: 'fullstack-stateless-app' });
+    const log = path.join(root, r.slug, 'backend.log');
+    await fs.writeFile(log, 'started\n');
+    c.tick(5);
+    const first = await store.open(r.slug);
+    expect(first.files.map((f) => f.path)).toEqual(['backend.log']);
+    await fs.appendFile(log, 'GET /api/health 200\n'.repeat(100));
+    c.tick(5);
+    const again = await store.open(r.slug);
+    expect(again.updatedAt).toBe(first.updatedAt);
+  });
+
   it('renders data sources and provenance sections (format §2.4, §3)', async () => {
     const c = clock();
     const { store, root } = await setup({ now: c.now });
