@@ -6,9 +6,10 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: strin
 test('the shell loads, About shows the package version, and the token leaves the address bar', async ({ page, kiln }) => {
   const app = await kiln.start();
   await page.goto(app.url);
-  await expect(page.getByRole('navigation', { name: 'Navigation' })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Navigation' });
+  await expect(nav).toBeVisible();
   for (const name of ['Chat', 'Gallery', 'Settings', 'About & Help']) {
-    await expect(page.getByRole('button', { name })).toBeVisible();
+    await expect(nav.getByRole('button', { name, exact: true })).toBeVisible();
   }
   expect(page.url()).not.toContain('token=');
   await page.getByRole('button', { name: 'About & Help' }).click();
@@ -19,7 +20,7 @@ test('the shell loads, About shows the package version, and the token leaves the
 test('the shell is keyboard navigable with a visible focus ring', async ({ page, kiln }) => {
   const app = await kiln.start();
   await page.goto(app.url);
-  await expect(page.getByRole('button', { name: 'Chat' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Navigation' })).toBeVisible();
   await page.keyboard.press('Tab');
   const focused = page.locator(':focus-visible');
   await expect(focused).toHaveCount(1);
