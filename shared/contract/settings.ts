@@ -5,74 +5,94 @@ import { defineEndpoint, defineEvent } from './core';
  * App settings, stored as validated JSON in the user-data folder. Every section is a strict
  * object, so a misspelt or unknown key is rejected rather than silently kept. Secrets never
  * live here: API keys and passwords go to the OS keychain (see the vault).
+ *
+ * Each section is declared once as field schemas plus defaults. The stored/full form fills
+ * missing keys from the defaults; the patch form has no defaults at all, so a patch that
+ * names one key changes exactly that key (zod 4 would otherwise apply defaults inside
+ * `.partial()` and reset the section's other keys).
  */
 export const DEFAULT_PUBLISH_URL = 'https://view.mindshub.ai';
 
 export const providerPresets = ['openai', 'ollama', 'lmstudio', 'openrouter', 'custom'] as const;
 
-const appearance = z
-  .object({ theme: z.enum(['system', 'light', 'dark']).default('system') })
-  .strict();
+function section<S extends z.ZodRawShape>(shape: S, defaults: z.infer<z.ZodObject<S>>) {
+  const strict = z.object(shape).strict();
+  return {
+    // A missing section, or a section missing keys (a file from an older Kiln), takes the defaults.
+    full: z.preprocess((v) => (v === undefined ? { ...defaults } : v && typeof v === 'object' && !Array.isArray(v) ? { ...defaults, ...v } : v), strict),
+    patch: strict.partial().strict().optional(),
+  };
+}
 
-const workspace = z
-  .object({
+const appearance = section({ theme: z.enum(['system', 'light', 'dark']) }, { theme: 'system' });
+
+const workspace = section(
+  {
     /** Absolute folder; null means the default `~/Kiln`. */
-    path: z.string().min(1).max(4096).nullable().default(null),
-  })
-  .strict();
+    path: z.string().min(1).max(4096).nullable(),
+  },
+  { path: null },
+);
 
-const provider = z
-  .object({
-    preset: z.enum(providerPresets).default('openai'),
-    baseUrl: z.string().max(2048).default('https://api.openai.com/v1'),
-    model: z.string().max(256).default(''),
-  })
-  .strict();
+const provider = section(
+  {
+    preset: z.enum(providerPresets),
+    baseUrl: z.string().max(2048),
+    model: z.string().max(256),
+  },
+  { preset: 'openai', baseUrl: 'https://api.openai.com/v1', model: '' },
+);
 
-const publish = z
-  .object({
-    url: z.string().max(2048).default(DEFAULT_PUBLISH_URL),
-    maxBundleMB: z.number().int().min(1).max(2048).default(50),
-  })
-  .strict();
+const publish = section(
+  {
+    url: z.string().max(2048),
+    maxBundleMB: z.number().int().min(1).max(2048),
+  },
+  { url: DEFAULT_PUBLISH_URL, maxBundleMB: 50 },
+);
 
-const python = z
-  .object({
+const python = section(
+  {
     /** Interpreter path; empty means KILN_PYTHON, then discovery. */
-    interpreter: z.string().max(4096).default(''),
-    systemSitePackages: z.boolean().default(false),
-    pipArgs: z.array(z.string().max(512)).max(64).default([]),
-    installTimeoutSec: z.number().int().min(5).max(3600).default(600),
-  })
-  .strict();
+    interpreter: z.string().max(4096),
+    systemSitePackages: z.boolean(),
+    pipArgs: z.array(z.string().max(512)).max(64),
+    installTimeoutSec: z.number().int().min(5).max(3600),
+  },
+  { interpreter: '', systemSitePackages: false, pipArgs: [], installTimeoutSec: 600 },
+);
 
-const backends = z
-  .object({
-    readyTimeoutSec: z.number().int().min(1).max(600).default(20),
-    maxRunning: z.number().int().min(1).max(64).default(8),
-    idleStopMinutes: z.number().int().min(0).max(24 * 60).default(30),
-  })
-  .strict();
+const backends = section(
+  {
+    readyTimeoutSec: z.number().int().min(1).max(600),
+    maxRunning: z.number().int().min(1).max(64),
+    idleStopMinutes: z.number().int().min(0).max(24 * 60),
+  },
+  { readyTimeoutSec: 20, maxRunning: 8, idleStopMinutes: 30 },
+);
 
-const ui = z
-  .object({
-    firstRunDone: z.boolean().default(false),
+const ui = section(
+  {
+    firstRunDone: z.boolean(),
     /** Pane sizes in pixels, remembered across restarts. */
-    sidebarWidth: z.number().int().min(120).max(800).default(260),
-    previewWidth: z.number().int().min(200).max(2400).default(560),
-    previewOpen: z.boolean().default(true),
-  })
-  .strict();
+    sidebarWidth: z.number().int().min(120).max(800),
+    previewWidth: z.number().int().min(200).max(2400),
+    previewOpen: z.boolean(),
+  },
+  { firstRunDone: false, sidebarWidth: 260, previewWidth: 560, previewOpen: true },
+);
+
+const sections = { appearance, workspace, provider, publish, python, backends, ui };
 
 export const settingsSchema = z
   .object({
-    appearance: appearance.default(appearance.parse({})),
-    workspace: workspace.default(workspace.parse({})),
-    provider: provider.default(provider.parse({})),
-    publish: publish.default(publish.parse({})),
-    python: python.default(python.parse({})),
-    backends: backends.default(backends.parse({})),
-    ui: ui.default(ui.parse({})),
+    appearance: sections.appearance.full,
+    workspace: sections.workspace.full,
+    provider: sections.provider.full,
+    publish: sections.publish.full,
+    python: sections.python.full,
+    backends: sections.backends.full,
+    ui: sections.ui.full,
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -82,13 +102,13 @@ export const defaultSettings = (): Settings => settingsSchema.parse({});
 /** A patch names whole sections; inside a section only the given keys change. */
 export const settingsPatchSchema = z
   .object({
-    appearance: appearance.partial().strict().optional(),
-    workspace: workspace.partial().strict().optional(),
-    provider: provider.partial().strict().optional(),
-    publish: publish.partial().strict().optional(),
-    python: python.partial().strict().optional(),
-    backends: backends.partial().strict().optional(),
-    ui: ui.partial().strict().optional(),
+    appearance: sections.appearance.patch,
+    workspace: sections.workspace.patch,
+    provider: sections.provider.patch,
+    publish: sections.publish.patch,
+    python: sections.python.patch,
+    backends: sections.backends.patch,
+    ui: sections.ui.patch,
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

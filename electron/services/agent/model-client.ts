@@ -89,7 +89,7 @@ export function describeModelError(error: unknown, config: ModelConfig): KilnErr
   if (error instanceof APIConnectionError) {
     return new KilnError(
       'UNAVAILABLE',
-      `Could not reach the model provider at ${config.baseUrl}. Check your network connection and the base URL in Settings → Model.`,
+      `Could not reach the model provider at ${config.baseUrl}. Check your network connection and the base URL in Settings → Provider.`,
       error.cause instanceof Error ? error.cause.message : error.message,
     );
   }
@@ -99,14 +99,14 @@ export function describeModelError(error: unknown, config: ModelConfig): KilnErr
     if (status === 401 || status === 403) {
       return new KilnError(
         'FORBIDDEN',
-        `The model provider rejected the API key (HTTP ${status}). Enter a valid key in Settings → Model.`,
+        `The model provider rejected the API key (HTTP ${status}). Enter a valid key in Settings → Provider.`,
         details,
       );
     }
     if (status === 404) {
       return new KilnError(
         'NOT_FOUND',
-        `The model "${config.model}" was not found at ${config.baseUrl}. Choose an available model in Settings → Model.`,
+        `The model "${config.model}" was not found at ${config.baseUrl}. Choose an available model in Settings → Provider.`,
         details,
       );
     }
@@ -151,7 +151,7 @@ export class ModelClient {
 
   async stream(config: ModelConfig, request: ModelRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<ModelResult> {
     if (!config.model.trim()) {
-      throw new KilnError('VALIDATION', 'No model is selected. Choose one in Settings → Model.');
+      throw new KilnError('VALIDATION', 'No model is selected. Choose one in Settings → Provider.');
     }
     const client = new OpenAI({
       baseURL: config.baseUrl,

@@ -33,6 +33,27 @@ describe('SettingsStore', () => {
     expect(again.get().provider.baseUrl).toBe(defaultSettings().provider.baseUrl);
   });
 
+  it('a patch naming one key changes only that key, never resets its neighbours', async () => {
+    const store = new SettingsStore(dir);
+    await store.load();
+    await store.update({ provider: { preset: 'custom', baseUrl: 'http://127.0.0.1:9/v1', model: 'm1' } });
+    await store.update({ provider: { model: 'm2' } });
+    await store.update({ ui: { firstRunDone: true } });
+    await store.update({ ui: { sidebarWidth: 300 } });
+    const again = new SettingsStore(dir);
+    await again.load();
+    expect(again.get().provider).toEqual({ preset: 'custom', baseUrl: 'http://127.0.0.1:9/v1', model: 'm2' });
+    expect(again.get().ui).toMatchObject({ firstRunDone: true, sidebarWidth: 300 });
+  });
+
+  it('fills keys missing from an older file with defaults and keeps the rest', async () => {
+    await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ provider: { model: 'kept' } }));
+    const store = new SettingsStore(dir);
+    expect(await store.load()).toBeNull();
+    expect(store.get().provider).toEqual({ ...defaultSettings().provider, model: 'kept' });
+    expect(store.get().ui).toEqual(defaultSettings().ui);
+  });
+
   it('writes atomically: no temp files left behind, file is complete JSON', async () => {
     const store = new SettingsStore(dir);
     await store.load();

@@ -54,7 +54,11 @@ export function ProviderStep() {
       await save();
       const r = await api.call('provider.testConnection', { baseUrl: baseUrl.trim() });
       setTest({ busy: false, models: r.models });
-      if (!model && r.models[0]) setModel(r.models[0]);
+      const first = r.models[0];
+      if (!model && first) {
+        setModel(first);
+        await update({ provider: { model: first } });
+      }
     } catch (e) {
       setTest({ busy: false, error: errorMessage(e) });
     }
@@ -78,7 +82,17 @@ export function ProviderStep() {
       <Field label="Model" hint={test.models ? `${test.models.length} models available` : 'For example gpt-4.1 or llama3.1'}>
         {(id, describedBy) =>
           test.models && test.models.length > 0 ? (
-            <select id={id} aria-describedby={describedBy} className="input" value={model} onChange={(e) => setModel(e.target.value)} onBlur={() => void save()}>
+            <select
+              id={id}
+              aria-describedby={describedBy}
+              className="input"
+              value={model}
+              onChange={(e) => {
+                // A pick from the list is saved at once; typed fields save when they lose focus.
+                setModel(e.target.value);
+                void update({ provider: { model: e.target.value } }).catch((err) => setError(errorMessage(err)));
+              }}
+            >
               {!test.models.includes(model) && <option value={model}>{model || 'Choose a model'}</option>}
               {test.models.map((m) => (
                 <option key={m}>{m}</option>

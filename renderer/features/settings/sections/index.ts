@@ -21,7 +21,7 @@ export const settingsSections: SettingsSection[] = [
   { id: 'provider', title: 'Provider', Component: ProviderSection },
   { id: 'datasources', title: 'Datasources', Component: DatasourcesSection },
   { id: 'publishing', title: 'Publishing', Component: PublishingSection },
-  { id: 'setup', title: 'First-run setup', Component: SetupSection },
   { id: 'python', title: 'Python & Backends', Component: PythonSection },
+  { id: 'setup', title: 'First-run setup', Component: SetupSection },
   { id: 'diagnostics', title: 'Diagnostics', Component: DiagnosticsSection },
 ];
