@@ -42,7 +42,7 @@ export function ChatView() {
         {loading ? (
           <Spinner label="Loading the conversation" />
         ) : view.turns.length === 0 ? (
-          <EmptyState icon="💬" title="Start a conversation">
+          <EmptyState icon="chat" title="Start a conversation">
             Ask Kiln for a report, a dashboard or a small app. It builds the artifact, runs it and shows it in the preview.
           </EmptyState>
         ) : (

@@ -35,6 +35,10 @@ describe('chat markdown', () => {
     expect(parts.textContent).toBe(whole.textContent);
   });
 
+  it('leaves no empty block for trailing or repeated blank lines', () => {
+    expect(splitBlocks('a\n\n\n\nb\n\n')).toEqual(['a', 'b']);
+  });
+
   it('renders an unfinished fence while streaming without throwing', () => {
     expect(renderMarkdown('```py\nprint(1)')).toContain('print');
   });

@@ -68,9 +68,8 @@ export function splitBlocks(text: string): string[] {
       if (fence === null) fence = marker[0]!.repeat(marker.length);
       else if (marker.startsWith(fence)) fence = null;
     }
-    if (fence === null && line.trim() === '' && current.length > 0) {
-      // A list or a table can continue after a blank line; keep them in one block.
-      blocks.push(current.join('\n'));
+    if (fence === null && line.trim() === '') {
+      if (current.length > 0) blocks.push(current.join('\n'));
       current = [];
       continue;
     }
