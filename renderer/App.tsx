@@ -76,7 +76,8 @@ export function App() {
   const ui = settings?.ui;
   const sw = sidebarWidth ?? ui?.sidebarWidth ?? 260;
   const pw = previewWidth ?? ui?.previewWidth ?? 560;
-  const showPreview = previewVisible && (ui?.previewOpen ?? true);
+  // Settings and About get the whole width; the preview belongs to chat and the gallery.
+  const showPreview = previewVisible && (ui?.previewOpen ?? true) && (view === 'chat' || view === 'gallery');
 
   return (
     <div className="app">

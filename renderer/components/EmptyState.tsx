@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
+import { Icon, type IconName } from './Icon';
 
-export function EmptyState({ icon, title, children, actions }: { icon?: string; title: string; children?: ReactNode; actions?: ReactNode }) {
+export function EmptyState({ icon, title, children, actions }: { icon?: IconName; title: string; children?: ReactNode; actions?: ReactNode }) {
   return (
     <div className="empty-state">
       {icon && (
-        <div className="empty-icon" aria-hidden="true">
-          {icon}
+        <div className="empty-icon">
+          <Icon name={icon} size={40} />
         </div>
       )}
       <h2>{title}</h2>

@@ -135,6 +135,7 @@ export function GalleryView() {
         </div>
       ) : items.length === 0 ? (
         <EmptyState
+          icon="gallery"
           title="No artifacts yet"
           actions={
             <Button variant="primary" onClick={() => void addExamples()} disabled={busy}>
@@ -145,7 +146,7 @@ export function GalleryView() {
           Reports, dashboards and apps the agent builds appear here. Add two examples to look around: an HTML sales dashboard and a fullstack inventory app.
         </EmptyState>
       ) : visible.length === 0 ? (
-        <EmptyState title="Nothing matches">
+        <EmptyState icon="search" title="Nothing matches">
           {filtering ? 'No artifact matches the search or type filter.' : 'Nothing to show.'}{' '}
           <button
             type="button"

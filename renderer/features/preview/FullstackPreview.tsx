@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
+import { Icon } from '../../components/Icon';
 import { Button } from '../../components/Button';
 import { useShell } from '../../stores/shell';
 import { BackendBadge } from '../backends/BackendBadge';
@@ -95,23 +96,31 @@ export function FullstackPreview({ slug }: { slug: string }) {
         <span className="live-url" title={url ?? ''}>
           {url ?? ''}
         </span>
-        <Button variant="ghost" onClick={() => setFrameKey((k) => k + 1)} disabled={!running} aria-label="Reload app">
-          Reload
+        {/* Icon buttons keep the toolbar on one line in a narrow pane; the names stay for screen readers and tooltips. */}
+        <Button variant="ghost" className="icon-only" onClick={() => setFrameKey((k) => k + 1)} disabled={!running} aria-label="Reload app" title="Reload app">
+          <Icon name="refresh" />
         </Button>
-        <Button variant="ghost" onClick={openExternal} disabled={!running || !url}>
-          Open in browser
+        <Button variant="ghost" className="icon-only" onClick={openExternal} disabled={!running || !url} aria-label="Open in browser" title="Open in browser">
+          <Icon name="external" />
         </Button>
-        <Button variant="ghost" onClick={copyUrl} disabled={!url}>
-          Copy URL
+        <Button variant="ghost" className="icon-only" onClick={copyUrl} disabled={!url} aria-label="Copy URL" title="Copy URL">
+          <Icon name="copy" />
         </Button>
-        <Button onClick={() => act(state === 'stopped' ? 'launch' : 'restart')} disabled={busy || state === 'installing' || state === 'starting'}>
-          {state === 'stopped' ? 'Start' : 'Restart'}
+        <Button
+          variant="ghost"
+          className="icon-only"
+          onClick={() => act(state === 'stopped' ? 'launch' : 'restart')}
+          disabled={busy || state === 'installing' || state === 'starting'}
+          aria-label={state === 'stopped' ? 'Start' : 'Restart'}
+          title={state === 'stopped' ? 'Start the backend' : 'Restart the backend'}
+        >
+          <Icon name={state === 'stopped' ? 'play' : 'refresh'} />
         </Button>
-        <Button onClick={() => act('stop')} disabled={busy || state === 'stopped'}>
-          Stop
+        <Button variant="ghost" className="icon-only" onClick={() => act('stop')} disabled={busy || state === 'stopped'} aria-label="Stop" title="Stop the backend">
+          <Icon name="stop" />
         </Button>
-        <Button variant="ghost" aria-pressed={logsOpen} onClick={() => setLogsOpen((o) => !o)}>
-          Logs
+        <Button variant="ghost" className="icon-only" aria-pressed={logsOpen} onClick={() => setLogsOpen((o) => !o)} aria-label="Logs" title="Show logs">
+          <Icon name="logs" />
         </Button>
       </div>
       {running && status?.warning && <div className="live-warning" role="alert">{status.warning}</div>}

@@ -67,7 +67,7 @@ export function PreviewPane({ slug }: { slug: string | null }) {
   if (!slug) {
     return (
       <div className="pane-placeholder">
-        <EmptyState title="Nothing to preview">Open an artifact from the gallery or a chat to see it here.</EmptyState>
+        <EmptyState icon="image" title="Nothing to preview">Open an artifact from the gallery or a chat to see it here.</EmptyState>
       </div>
     );
   }

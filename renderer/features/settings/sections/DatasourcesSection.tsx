@@ -66,7 +66,7 @@ export function DatasourcesSection() {
       )}
       {!list && !listError && <Spinner label="Loading datasources" />}
       {list && list.length === 0 && (
-        <EmptyState icon="🔌" title="No datasources yet">
+        <EmptyState icon="database" title="No datasources yet">
           Add a database or API connection, or import the ones you set up in anton.
         </EmptyState>
       )}
