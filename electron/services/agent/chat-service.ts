@@ -192,8 +192,15 @@ export class ChatService {
     const touched = new Map<string, Set<string>>();
     // Events of one turn are written in order, one at a time.
     let chain: Promise<void> = Promise.resolve();
+    let writeFailed = false;
     const post = (event: ChatEvent): Promise<void> => {
-      chain = chain.then(() => this.record(id, event)).catch(() => undefined);
+      chain = chain
+        .then(() => this.record(id, event))
+        .catch((error: unknown) => {
+          // The turn goes on, but the user must learn that history is not being saved.
+          if (!writeFailed) this.deps.onBackgroundError?.('Kiln could not save this conversation to disk; the answer will not be kept.', (error as Error).message);
+          writeFailed = true;
+        });
       return chain;
     };
     let pendingText = '';

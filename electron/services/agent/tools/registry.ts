@@ -10,6 +10,7 @@ import type { ToolContext, ToolDef, ToolResult } from './types';
  */
 export class ToolRegistry {
   private readonly byName = new Map<string, ToolDef>();
+  private schemas: ChatCompletionTool[] | null = null;
 
   constructor(tools: readonly ToolDef[]) {
     for (const tool of tools) this.byName.set(tool.name, tool);
@@ -19,11 +20,13 @@ export class ToolRegistry {
     return [...this.byName.keys()];
   }
 
+  /** The tool list sent with every model call (built once: the schemas don't change). */
   forModel(): ChatCompletionTool[] {
-    return [...this.byName.values()].map((tool) => {
+    this.schemas ??= [...this.byName.values()].map((tool) => {
       const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.schema, { io: 'input' }) as Record<string, unknown>;
-      return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
+      return { type: 'function' as const, function: { name: tool.name, description: tool.description, parameters } };
     });
+    return this.schemas;
   }
 
   async execute(name: string, rawArgs: string, ctx: ToolContext): Promise<ToolResult> {
