@@ -102,8 +102,10 @@ test('429 then success, Stop mid-stream keeps the text, a 401 shows the key erro
   await page.goto(app.url);
   const log = page.getByRole('log', { name: 'Conversation' });
 
-  model.enqueue({ kind: 'error', status: 429, message: 'Rate limited', headers: { 'retry-after': '1' } }, { kind: 'text', text: 'Hello after the wait.' });
+  model.enqueue({ kind: 'error', status: 429, message: 'Rate limited', headers: { 'retry-after': '2' } }, { kind: 'text', text: 'Hello after the wait.' });
   await send(page, 'Say hello');
+  // The wait is explained while it lasts.
+  await expect(log.getByRole('status')).toContainText('Trying again in');
   await expect(log.getByText('Hello after the wait.')).toBeVisible();
   expect(model.requests).toHaveLength(2);
 

@@ -75,6 +75,17 @@ describe('chat reducer', () => {
     expect(view.turns[0]!.blocks[1]).toMatchObject({ kind: 'tool', status: 'cancelled' });
   });
 
+  it('shows a retry wait until text arrives', () => {
+    seq = 0;
+    const log = [
+      e({ type: 'turn_started', turnId: 't1', prompt: 'hi' }),
+      e({ type: 'retrying', turnId: 't1', attempt: 1, delayMs: 2000, reason: 'Rate limited.' }),
+    ];
+    expect(replayChat(log).turns[0]!.retrying).toEqual({ attempt: 1, delayMs: 2000, reason: 'Rate limited.' });
+    log.push(e({ type: 'text_delta', turnId: 't1', text: 'ok' }));
+    expect(replayChat(log).turns[0]!.retrying).toBeNull();
+  });
+
   it('keeps the error of a failed turn for the UI', () => {
     seq = 0;
     const view = replayChat([

@@ -34,6 +34,8 @@ export interface TurnView {
   blocks: Block[];
   usage: Usage | null;
   error: { code: string; message: string; details?: string } | null;
+  /** Set while the turn waits to retry a failed model call; cleared when text or tools arrive. */
+  retrying: { attempt: number; delayMs: number; reason: string } | null;
   startedAt: string;
   finishedAt: string | null;
 }
@@ -83,6 +85,7 @@ function applyEvent(view: ChatView, event: ChatEvent, at: string): ChatView {
         blocks: [],
         usage: null,
         error: null,
+        retrying: null,
         startedAt: at,
         finishedAt: null,
       };
@@ -90,8 +93,14 @@ function applyEvent(view: ChatView, event: ChatEvent, at: string): ChatView {
     }
     case 'round_started':
       return view;
+    case 'retrying':
+      return updateTurn(view, event.turnId, (turn) => ({
+        ...turn,
+        retrying: { attempt: event.attempt, delayMs: event.delayMs, reason: event.reason },
+      }));
     case 'text_delta':
       return updateTurn(view, event.turnId, (turn) => {
+        if (turn.retrying) turn = { ...turn, retrying: null };
         const last = turn.blocks[turn.blocks.length - 1];
         if (last?.kind === 'text') {
           const blocks = turn.blocks.slice();
@@ -102,7 +111,7 @@ function applyEvent(view: ChatView, event: ChatEvent, at: string): ChatView {
       });
     case 'tool_call_started':
       return updateTurn(view, event.turnId, (turn) =>
-        addBlock(turn, { kind: 'tool', callId: event.callId, name: event.name, args: event.args, status: 'running' }),
+        addBlock({ ...turn, retrying: null }, { kind: 'tool', callId: event.callId, name: event.name, args: event.args, status: 'running' }),
       );
     case 'tool_call_finished':
       return updateTurn(view, event.turnId, (turn) => ({
@@ -147,6 +156,7 @@ function applyEvent(view: ChatView, event: ChatEvent, at: string): ChatView {
         ...turn,
         status: event.status,
         finishedAt: at,
+        retrying: null,
         // A tool still running when the turn ended was cut off with it.
         blocks: turn.blocks.some((b) => b.kind === 'tool' && b.status === 'running')
           ? turn.blocks.map((b) => (b.kind === 'tool' && b.status === 'running' ? { ...b, status: 'cancelled' } : b))

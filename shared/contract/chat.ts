@@ -58,6 +58,8 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     message: z.string(),
     details: z.string().optional(),
   }),
+  /** The provider failed in a way worth retrying (429, 5xx, network); the next try is in delayMs. */
+  z.object({ type: z.literal('retrying'), turnId: id, attempt: z.number().int().min(1), delayMs: z.number().min(0), reason: z.string() }),
   z.object({ type: z.literal('turn_finished'), turnId: id, status: z.enum(turnStatuses) }),
 ]);
 export type ChatEvent = z.infer<typeof chatEventSchema>;

@@ -257,6 +257,8 @@ describe('chat turn loop', () => {
     const ok = replayChat((await agent.chat.get(first.conversationId)).entries).turns[0]!;
     expect(ok.status).toBe('done');
     expect(ok.blocks).toEqual([{ kind: 'text', text: 'after the wait' }]);
+    const retry = events.find((e) => e.event.type === 'retrying')?.event;
+    expect(retry).toMatchObject({ attempt: 1, delayMs: 5, reason: expect.stringMatching(/rate-limiting/) });
 
     events = [];
     model.enqueue({ kind: 'error', status: 401, message: 'Incorrect API key provided' });

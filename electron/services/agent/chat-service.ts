@@ -247,7 +247,11 @@ export class ChatService {
         const result = await this.deps.model.stream(
           { baseUrl: provider.baseUrl, model: provider.model, apiKey: provider.apiKey },
           { messages, tools: summarising ? [] : this.deps.tools.forModel() },
-          { onText },
+          {
+            onText,
+            onRetry: (attempt, delayMs, reason) =>
+              void post({ type: 'retrying', turnId, attempt, delayMs: Math.round(delayMs), reason: this.deps.scrub(reason) }),
+          },
           signal,
         );
         await flush();

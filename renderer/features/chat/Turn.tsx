@@ -45,7 +45,12 @@ export const Turn = memo(function Turn({ turn, isLast, onRetry, onEdit }: Props)
               return <PublishCard key={`p-${i}`} slug={block.slug} note={block.note} />;
           }
         })}
-        {running && turn.blocks.length === 0 && <div className="thinking" role="status">Thinking…</div>}
+        {running && turn.retrying && (
+          <div className="thinking" role="status">
+            {turn.retrying.reason} Trying again in {Math.max(1, Math.round(turn.retrying.delayMs / 1000))} s (attempt {turn.retrying.attempt + 1})…
+          </div>
+        )}
+        {running && !turn.retrying && turn.blocks.length === 0 && <div className="thinking" role="status">Thinking…</div>}
         {turn.error && (
           <div className="turn-error" role="alert">
             <p>{turn.error.message}</p>
