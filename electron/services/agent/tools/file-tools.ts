@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { normalizeRelPath } from '../../artifacts/confine';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import type { AgentArtifacts } from '../ports';
 import { defineTool, fail, ok, type ToolDef } from './types';
@@ -15,9 +16,8 @@ const RESERVED = new Set(['metadata.json', 'README.md', '.published.json', 'back
 const slug = z.string().min(1).max(255).describe('The artifact slug.');
 const relPath = z.string().min(1).max(1024).describe('Path inside the artifact folder, e.g. static/index.html.');
 
-function normalized(rel: string): string {
-  return rel.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.').join('/');
-}
+/** The store's own rule: `/` separators, no absolute paths, no `..` (refused with a sentence). */
+const normalized = (rel: string): string => normalizeRelPath(rel);
 
 async function walk(root: string, rel: string, out: { path: string; bytes: number }[]): Promise<void> {
   const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });

@@ -1,0 +1,73 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ArtifactStore } from '../../artifacts/store';
+import { artifactPort } from '../adapters';
+import { fileTools, MAX_READ_CHARS, MAX_WRITE_BYTES } from './file-tools';
+import { ToolRegistry } from './registry';
+import type { ToolContext, ToolResult } from './types';
+
+let ws: string;
+let registry: ToolRegistry;
+let slug: string;
+let touched: string[];
+
+const ctx = (): ToolContext => ({
+  conversationId: 'c',
+  turnId: 't',
+  signal: new AbortController().signal,
+  touch: (_s, rel) => touched.push(rel),
+  showArtifact: () => undefined,
+  proposePublish: () => undefined,
+});
+const call = (name: string, args: Record<string, unknown>): Promise<ToolResult> => registry.execute(name, JSON.stringify(args), ctx());
+
+beforeEach(async () => {
+  ws = await fs.mkdtemp(path.join(os.tmpdir(), 'kiln-tools-'));
+  const store = new ArtifactStore({ workspaceDir: () => ws });
+  registry = new ToolRegistry(fileTools(artifactPort(store)));
+  slug = (await store.create({ name: 'Files', type: 'html-app' })).slug;
+  touched = [];
+});
+afterEach(() => fs.rm(ws, { recursive: true, force: true }));
+
+describe('file tools', () => {
+  it('writes (creating folders), lists and reads back, recording the files touched', async () => {
+    expect(await call('write_file', { slug, path: 'static/js/app.js', content: 'console.log(1)' })).toMatchObject({ success: true });
+    expect(await call('write_file', { slug, path: './index.html', content: '<h1>hi</h1>' })).toMatchObject({ success: true });
+    expect(touched).toEqual(['static/js/app.js', 'index.html']);
+    const list = await call('list_files', { slug });
+    expect(list.details).toEqual(expect.arrayContaining(['index.html (11 B)', 'static/js/app.js (14 B)']));
+    expect(await call('read_file', { slug, path: 'index.html' })).toMatchObject({ success: true, content: '<h1>hi</h1>' });
+  });
+
+  it('refuses paths outside the artifact folder and files Kiln maintains', async () => {
+    for (const p of ['../escape.txt', '/etc/passwd', 'static/../../x']) {
+      const r = await call('write_file', { slug, path: p, content: 'x' });
+      expect(r.success).toBe(false);
+    }
+    await expect(fs.access(path.join(ws, '.anton', 'artifacts', 'escape.txt'))).rejects.toThrow();
+    expect((await call('read_file', { slug, path: '../../../etc/passwd' })).success).toBe(false);
+    const meta = await call('write_file', { slug, path: 'metadata.json', content: '{}' });
+    expect(meta).toMatchObject({ success: false, message: expect.stringContaining('maintained by Kiln') });
+    expect((await call('write_file', { slug: '../other', path: 'a.txt', content: 'x' })).success).toBe(false);
+  });
+
+  it('enforces the size limit and pages long files', async () => {
+    const big = await call('write_file', { slug, path: 'big.txt', content: 'x'.repeat(MAX_WRITE_BYTES + 1) });
+    expect(big).toMatchObject({ success: false, message: expect.stringContaining('limit') });
+    await call('write_file', { slug, path: 'long.txt', content: 'a'.repeat(MAX_READ_CHARS + 10) });
+    const first = await call('read_file', { slug, path: 'long.txt' });
+    expect(first.message).toContain(`offset ${MAX_READ_CHARS}`);
+    const rest = await call('read_file', { slug, path: 'long.txt', offset: MAX_READ_CHARS });
+    expect(rest.content).toBe('a'.repeat(10));
+  });
+
+  it('says a missing or binary file plainly', async () => {
+    expect(await call('read_file', { slug, path: 'nope.txt' })).toMatchObject({ success: false, message: expect.stringContaining('does not exist') });
+    const dir = path.join(ws, '.anton', 'artifacts', slug);
+    await fs.writeFile(path.join(dir, 'img.png'), Buffer.from([0x89, 0x50, 0, 0, 1, 2]));
+    expect(await call('read_file', { slug, path: 'img.png' })).toMatchObject({ success: false, message: expect.stringContaining('binary') });
+  });
+});
