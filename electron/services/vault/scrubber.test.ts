@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED_API_KEY, Scrubber } from './scrubber';
+import { REDACTED_API_KEY, Scrubber, secretFragments } from './scrubber';
 
 function scrubberWith(entries: Record<string, string>): Scrubber {
   const s = new Scrubber();
@@ -160,5 +160,35 @@ describe('Scrubber', () => {
       }
       expect(s.scrub(text), JSON.stringify({ values, text })).toBe(expected);
     }
+  });
+});
+
+describe('structured secrets (multi-line, JSON)', () => {
+  const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nq9Zx1lWv3m0h2x5RkP4eYtQ8cT0nJ3mVbX6sA2dFgH7jKlM9nBv\n-----END PRIVATE KEY-----\n';
+  const sa = JSON.stringify({ type: 'service_account', project_id: 'acme-analytics', private_key: pem, client_email: 'kiln@acme.iam.gserviceaccount.com' });
+
+  it('scrubs the lines of a multi-line secret when a log carries them one by one', () => {
+    const s = new Scrubber();
+    s.register('DS_BIGQUERY_AB12CD34__SERVICE_ACCOUNT_JSON', sa);
+    for (const line of pem.split('\n').filter((l) => l.length > 20)) {
+      expect(s.scrub(`backend: ${line}`)).toBe('backend: [DS_BIGQUERY_AB12CD34__SERVICE_ACCOUNT_JSON]');
+    }
+  });
+
+  it('scrubs the private key field printed on its own and the value inside JSON text', () => {
+    const s = new Scrubber();
+    s.register('DS_BIGQUERY_AB12CD34__SERVICE_ACCOUNT_JSON', sa);
+    const printed = `key is:\n${pem}`;
+    expect(s.scrub(printed)).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7');
+    const asJson = JSON.stringify({ stdout: pem });
+    expect(s.scrub(asJson)).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7');
+    expect(s.scrub(sa)).toBe('[DS_BIGQUERY_AB12CD34__SERVICE_ACCOUNT_JSON]');
+  });
+
+  it('leaves short lines and ordinary text alone', () => {
+    const s = new Scrubber();
+    s.register('DS_GENERIC_AB12CD34__CONFIG', '{\n  "a": 1\n}\n');
+    expect(s.scrub('{\n  "a": 2\n}')).toBe('{\n  "a": 2\n}');
+    expect(secretFragments('ab\ncd')).toEqual([]);
   });
 });

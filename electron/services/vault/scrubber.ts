@@ -109,6 +109,44 @@ export function buildSecretPattern(values: Iterable<string>): string | null {
   return any ? trieToPattern(root) : null;
 }
 
+/** Fragments shorter than this are not worth a marker and could hit ordinary text. */
+const MIN_FRAGMENT = 12;
+
+/**
+ * Pieces of a structured secret that may leave main on their own: the lines of a multi-line
+ * value (a PEM key printed by a backend, logged line by line), the string fields of a JSON
+ * value (a service-account file whose `private_key` a backend prints), and the JSON-escaped
+ * form of a multi-line value (the same secret inside a JSON document).
+ */
+export function secretFragments(value: string): string[] {
+  const out = new Set<string>();
+  const addLines = (text: string): void => {
+    if (text.length >= MIN_FRAGMENT) out.add(text);
+    if (!/[\r\n]/.test(text)) return;
+    for (const line of text.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (trimmed.length >= MIN_FRAGMENT) out.add(trimmed);
+    }
+    const escaped = JSON.stringify(text).slice(1, -1);
+    if (escaped.length >= MIN_FRAGMENT) out.add(escaped);
+  };
+  if (/[\r\n]/.test(value)) addLines(value);
+  if (/^\s*[{[]/.test(value)) {
+    try {
+      const walk = (node: unknown): void => {
+        if (typeof node === 'string') addLines(node);
+        else if (Array.isArray(node)) node.forEach(walk);
+        else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+      };
+      walk(JSON.parse(value));
+    } catch {
+      // Not JSON after all: its lines were enough.
+    }
+  }
+  out.delete(value);
+  return [...out];
+}
+
 export interface ScrubEntry {
   name: string;
   value: string;
@@ -171,6 +209,10 @@ export class Scrubber {
     if (!this.dirty && this.regex) return this.regex;
     this.byValue = new Map();
     for (const [name, values] of this.byName) for (const value of values) this.byValue.set(value, name);
+    // Fragments come after whole values so a value registered in its own right keeps its name.
+    for (const [value, name] of [...this.byValue]) {
+      for (const fragment of secretFragments(value)) if (!this.byValue.has(fragment)) this.byValue.set(fragment, name);
+    }
     const short: string[] = [];
     this.long = [];
     for (const [value, name] of this.byValue) {
