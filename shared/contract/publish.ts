@@ -36,6 +36,7 @@ export const preflightProblemSchema = z.object({
     'missing-file',
     'too-large',
     'unsupported-type',
+    'keychain-unavailable',
   ]),
   message: z.string(),
   file: z.string().optional(),

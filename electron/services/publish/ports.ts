@@ -23,6 +23,11 @@ export interface SecretsPort {
   get(account: string): Promise<string | null>;
   set(account: string, value: string): Promise<void>;
   delete(account: string): Promise<unknown>;
+  /**
+   * Makes sure every stored secret is known to the scrubber (retrying a start-up load that
+   * failed, e.g. while the keychain was locked); the error when the keychain is unreadable.
+   */
+  ensureLoaded?(): Promise<Error | null>;
 }
 
 export interface ScrubberPort {

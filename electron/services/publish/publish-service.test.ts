@@ -383,3 +383,21 @@ describe('publish: headless defaults', () => {
     expect(headless.publishUrl()).toBe('https://publish.example.org');
   });
 });
+
+describe('publish: the leak scan needs the keychain', () => {
+  it('refuses to publish when the keychain cannot be read, instead of scanning against no secrets', async () => {
+    const a = await env.make({ files: { 'index.html': '<p>hello</p>' } });
+    const locked = Object.assign(Object.create(env.keychain) as typeof env.keychain, {
+      ensureLoaded: async () => new Error('The keychain is locked: unlock it and try again.'),
+    });
+    const service = new PublishService({
+      artifacts: folderArtifacts(env.root), secrets: locked, scrubber: env.scrubber, vault: env.vault,
+      settings: () => env.settings, env: {}, client: { retries: 0 },
+    });
+    const pf = await service.preflight(a.slug);
+    expect(pf.blocking.map((b) => b.kind)).toContain('keychain-unavailable');
+    expect(pf.blocking.find((b) => b.kind === 'keychain-unavailable')!.message).toMatch(/unlock it/);
+    await expect(service.publish(a.slug)).rejects.toThrow();
+    expect(env.server.uploads()).toHaveLength(0);
+  });
+});

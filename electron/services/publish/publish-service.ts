@@ -152,6 +152,15 @@ export class PublishService {
         }
       }
     }
+    // The leak scan is only as good as the secrets it knows: if the keychain could not be read
+    // (locked at start, say), try again, and refuse rather than scan against an empty list.
+    const unreadable = (await this.deps.secrets.ensureLoaded?.()) ?? null;
+    if (unreadable) {
+      blocking.push({
+        kind: 'keychain-unavailable',
+        message: `Kiln can't read your keychain, so it can't check this bundle for leaked secrets. ${unreadable.message}`,
+      });
+    }
     blocking.push(...(await scanForSecrets(ctx.plan.entries, this.deps.scrubber.entries())));
     return { ...ctx, warnings, blocking, datasources, backendSource };
   }

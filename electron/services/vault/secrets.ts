@@ -53,6 +53,19 @@ export class Secrets implements SecretStore {
    * throwing so start-up can go on and tell the user (the first real use fails the same way).
    */
   async load(): Promise<KilnError | null> {
+    const error = await this.loadOnce();
+    this.loaded = error === null;
+    return error;
+  }
+
+  /** Loads again only if no load has succeeded yet; for checks that must know every secret. */
+  async ensureLoaded(): Promise<KilnError | null> {
+    return this.loaded ? null : this.load();
+  }
+
+  private loaded = false;
+
+  private async loadOnce(): Promise<KilnError | null> {
     try {
       if (this.store.all) {
         for (const { account, value } of await this.store.all()) this.scrubber.register(scrubNameFor(account), value);
