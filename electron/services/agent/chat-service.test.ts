@@ -151,7 +151,8 @@ describe('chat turn loop', () => {
       { kind: 'tools', calls: [{ name: 'update_artifact', args: { slug: '{{resource_id}}', datasources: [ds.slug] } }] },
       {
         kind: 'tools',
-        calls: [{ name: 'run_python', args: { slug: '{{resource_id}}', code: `import os\nprint("pw is", os.environ["${pwVar}"])\nos.environ` } }],
+        // The second print puts the secret at the start of a line: in JSON text it follows "\n".
+        calls: [{ name: 'run_python', args: { slug: '{{resource_id}}', code: `import os\nprint("pw is", os.environ["${pwVar}"])\nprint(os.environ["${pwVar}"])\nos.environ` } }],
       },
       { kind: 'text', text: 'Checked.' },
     );
@@ -164,6 +165,7 @@ describe('chat turn loop', () => {
     const python = model.requests[3]!.body.messages!.at(-1)!;
     expect(python.role).toBe('tool');
     expect(String(python.content)).toContain(`pw is [${pwVar}]`);
+    expect(String(python.content)).toContain(`\\n[${pwVar}]`);
     // The system prompt names the variables, not the values.
     expect(String(model.requests[0]!.body.messages![0]!.content)).toContain(pwVar);
     const log = await fs.readFile(path.join(ws, '.kiln', 'conversations', `${conversationId}.jsonl`), 'utf8');

@@ -7,6 +7,7 @@ import type { ChatCompletionMessageParam, ModelClient } from './model-client';
 import type { AgentArtifacts, ProviderSettings } from './ports';
 import type { ToolRegistry } from './tools/registry';
 import type { ToolResult } from './tools/types';
+import { scrubJsonText, scrubToJson } from '../vault/scrubber';
 
 /**
  * The turn loop, owned by main. A turn: the user's (scrubbed) message → the model → the tool
@@ -258,7 +259,7 @@ export class ChatService {
         if (result.usage) void post({ type: 'usage', turnId, ...result.usage });
         if (result.toolCalls.length === 0 || summarising) break;
 
-        const calls = result.toolCalls.map((c) => ({ ...c, shownArgs: this.deps.scrub(c.arguments) }));
+        const calls = result.toolCalls.map((c) => ({ ...c, shownArgs: scrubJsonText(c.arguments, this.deps.scrub) }));
         messages.push({
           role: 'assistant',
           content: result.text || null,
@@ -269,7 +270,7 @@ export class ChatService {
           void post({ type: 'tool_call_started', turnId, callId: call.id, name: call.name, args: call.shownArgs });
           const started = performance.now();
           const outcome: ToolResult = await this.deps.tools.execute(call.name, call.arguments, ctx);
-          const shown = truncateResult(this.deps.scrub(JSON.stringify(outcome)), this.limits.maxToolResultChars);
+          const shown = truncateResult(scrubToJson(outcome, this.deps.scrub), this.limits.maxToolResultChars);
           await post({
             type: 'tool_call_finished',
             turnId,

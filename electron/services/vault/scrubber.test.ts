@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED_API_KEY, Scrubber, secretFragments } from './scrubber';
+import { REDACTED_API_KEY, Scrubber, scrubJsonText, scrubToJson, secretFragments } from './scrubber';
 
 function scrubberWith(entries: Record<string, string>): Scrubber {
   const s = new Scrubber();
@@ -190,5 +190,28 @@ describe('structured secrets (multi-line, JSON)', () => {
     s.register('DS_GENERIC_AB12CD34__CONFIG', '{\n  "a": 1\n}\n');
     expect(s.scrub('{\n  "a": 2\n}')).toBe('{\n  "a": 2\n}');
     expect(secretFragments('ab\ncd')).toEqual([]);
+  });
+});
+
+describe('scrubbing structured results', () => {
+  const s = new Scrubber();
+  s.register('DS_POSTGRES_7E8971C3__PASSWORD', 'S3cretPass');
+  s.register('DS_X__QUOTED', 'pa"ss\\word');
+  const scrub = (t: string) => s.scrub(t);
+
+  it('catches a secret at the start of a line inside a tool result (JSON would put \\n before it)', () => {
+    const json = scrubToJson({ success: true, stdout: 'host=db.local\nS3cretPass\n' }, scrub);
+    expect(json).not.toContain('S3cretPass');
+    expect(JSON.parse(json).stdout).toBe('host=db.local\n[DS_POSTGRES_7E8971C3__PASSWORD]\n');
+  });
+
+  it('catches values JSON escapes, and leaves other data as it was', () => {
+    const json = scrubToJson({ out: ['x pa"ss\\word y'], n: 3, ok: null }, scrub);
+    expect(JSON.parse(json)).toEqual({ out: ['x [DS_X__QUOTED] y'], n: 3, ok: null });
+  });
+
+  it('scrubs tool-call argument text, malformed or not', () => {
+    expect(JSON.parse(scrubJsonText('{"code":"print(1)\\nS3cretPass"}', scrub)).code).toBe('print(1)\n[DS_POSTGRES_7E8971C3__PASSWORD]');
+    expect(scrubJsonText('{"code": "S3cretPass', scrub)).toBe('{"code": "[DS_POSTGRES_7E8971C3__PASSWORD]');
   });
 });

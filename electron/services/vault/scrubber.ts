@@ -227,3 +227,27 @@ export class Scrubber {
     return this.regex;
   }
 }
+
+/**
+ * Scrubs every string inside a value, then serializes it. Scrubbing JSON *text* instead would
+ * miss secrets next to an escape (`\nS3cret` has a word character, `n`, before the value) and
+ * values that JSON escapes (quotes, backslashes, newlines).
+ */
+export function scrubToJson(value: unknown, scrub: (text: string) => string): string {
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return scrub(node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [scrub(k), walk(v)]));
+    return node;
+  };
+  return JSON.stringify(walk(value));
+}
+
+/** Tool-call arguments as the model sent them (JSON text, maybe malformed), scrubbed. */
+export function scrubJsonText(text: string, scrub: (text: string) => string): string {
+  try {
+    return scrubToJson(JSON.parse(text), scrub);
+  } catch {
+    return scrub(text);
+  }
+}
