@@ -54,6 +54,14 @@ describe('file tools', () => {
     expect((await call('write_file', { slug: '../other', path: 'a.txt', content: 'x' })).success).toBe(false);
   });
 
+  it("never reads anton's .published.json (it can hold a publish password in clear)", async () => {
+    const dir = path.join(ws, '.anton', 'artifacts', slug);
+    await fs.writeFile(path.join(dir, '.published.json'), JSON.stringify({ 'index.html': { report_id: 'r1', password: 'anton-plain-pw' } }));
+    const r = await call('read_file', { slug, path: '.published.json' });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r)).not.toContain('anton-plain-pw');
+  });
+
   it('enforces the size limit and pages long files', async () => {
     const big = await call('write_file', { slug, path: 'big.txt', content: 'x'.repeat(MAX_WRITE_BYTES + 1) });
     expect(big).toMatchObject({ success: false, message: expect.stringContaining('limit') });

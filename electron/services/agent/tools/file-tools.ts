@@ -67,6 +67,8 @@ export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
       timeoutMs: 30_000,
       run: async (args) => {
         const rel = normalized(args.path);
+        // anton keeps a publish password in clear in this file; it never goes to the model.
+        if (rel === '.published.json') return fail('.published.json holds publish state (and, from anton, a password); it is not readable by the agent.');
         const target = await artifacts.resolveFile(args.slug, rel);
         let buf: Buffer;
         try {
