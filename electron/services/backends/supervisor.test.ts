@@ -1,3 +1,4 @@
+import { KilnError } from '../../../shared/contract/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,6 +173,27 @@ describe('BackendSupervisor with real Python processes', () => {
     const status = await supervisor.launch('race');
     expect(status.state).toBe('running');
     expect(recorded.logs.join('\n')).toMatch(/was taken before the backend could bind it; trying another/);
+  });
+
+  it('a relaunch whose datasource is gone keeps the old version serving; a fresh launch says why it could not start', async () => {
+    await addArtifact(ws, 'stdlib-app', 'gone', { datasources: [{ engine: 'postgres', name: '7e8971c3' }] });
+    let vaultHasIt = true;
+    const { supervisor } = track(
+      createTestSupervisor(ws, {
+        envFor: () => {
+          if (!vaultHasIt) throw new KilnError('NOT_FOUND', 'There is no datasource "postgres-7e8971c3". Add it in Settings → Datasources.');
+          return { DS_POSTGRES_7E8971C3__PASSWORD: 'pg-pass' };
+        },
+      }),
+    );
+    const first = await supervisor.launch('gone');
+    vaultHasIt = false;
+    await expect(supervisor.launch('gone')).rejects.toThrow(/no datasource "postgres-7e8971c3"/);
+    expect(supervisor.status('gone')).toMatchObject({ state: 'running', port: first.port, error: expect.stringMatching(/previous version keeps running/) });
+    expect(await getJson(first.port!, '/api/health')).toEqual({ ok: true });
+    await supervisor.stop('gone');
+    await expect(supervisor.launch('gone')).rejects.toThrow(/no datasource/);
+    expect(supervisor.status('gone')).toMatchObject({ state: 'crashed', error: expect.stringMatching(/no datasource/) });
   });
 
   it('gives a backend only its declared DS_* variables and a minimal base environment', async () => {

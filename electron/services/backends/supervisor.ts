@@ -214,11 +214,17 @@ export class BackendSupervisor {
       this.o.events.emit('backends.progress', { slug, phase, lines: [this.o.scrub(line)] });
     };
     let python: string;
+    let env: Record<string, string>;
+    const declared = record.datasources;
     try {
       python = (await this.o.python.ensureVenv(slug, progress)).python;
       const { skipped } = await this.o.python.install(slug, dir, progress);
       if (skipped) log.note('Requirements unchanged since the last install; pip skipped.');
       this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
+      // Before the old version is stopped: a deleted datasource or a locked keychain must
+      // leave it serving (or the artifact "crashed" with the reason), never stuck installing.
+      const dsVars = await this.o.envFor(declared.map((d) => `${d.engine}-${d.name}`));
+      env = backendEnv(this.o.hostEnv, declared, dsVars);
     } catch (e) {
       const err = isKilnError(e) ? e : new KilnError('INTERNAL', 'Preparing the Python environment failed.');
       log.note(err.message);
@@ -238,9 +244,6 @@ export class BackendSupervisor {
       await this.kill(run);
     }
 
-    const declared = record.datasources;
-    const dsVars = await this.o.envFor(declared.map((d) => `${d.engine}-${d.name}`));
-    const env = backendEnv(this.o.hostEnv, declared, dsVars);
     const readyTimeoutMs = limits.readyTimeoutSec * 1000;
 
     for (let attempt = 1; ; attempt++) {
