@@ -1,9 +1,8 @@
-import { KilnError } from '../../../shared/contract/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addArtifact, alive, createTestSupervisor, getJson, makeWorkspace, testHostEnv, waitFor } from './testing';
-import type { KilnError } from '../../../shared/contract/core';
+import { KilnError } from '../../../shared/contract/core';
 import type { BackendSupervisor } from './supervisor';
 
 async function failure(p: Promise<unknown>): Promise<KilnError> {
