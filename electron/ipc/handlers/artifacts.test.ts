@@ -48,6 +48,15 @@ beforeAll(async () => {
     platform,
     workspaceDir,
     resourcesDir: path.resolve('resources'),
+    // Records what delete does to a running app; the supervisor itself is tested with real processes.
+    backends: {
+      status: (slug: string) => ({ slug, state: running.has(slug) ? 'running' : 'stopped' }),
+      stop: async (slug: string) => {
+        events.push(`stop ${slug}`);
+        running.delete(slug);
+      },
+    },
+    agent: { scratchpads: { reset: (slug: string) => events.push(`reset ${slug}`) } },
   } as unknown as Services;
   router = createRouter(artifactsHandlers(services) as HandlerMap);
 });
@@ -55,6 +64,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
+
+const running = new Set<string>();
+const events: string[] = [];
 
 describe('artifact endpoints', () => {
   it('add examples, list, open, read, rename, reveal and delete', async () => {
@@ -73,6 +85,12 @@ describe('artifact endpoints', () => {
     expect(revealed.at(-1)).toBe(path.join(base, 'ws', '.anton', 'artifacts', dash!));
     const deleted = (await call('artifacts.delete', { slug: dash })) as { ok: true; data: { movedTo: string } };
     expect(deleted.data.movedTo).toBe('workspace-trash');
+    // A running app is stopped (and its Python scratchpad reset) before its folder moves.
+    const again = (await call('artifacts.addExamples')) as { ok: true; data: { slugs: string[] } };
+    const spare = again.data.slugs[1]!;
+    running.add(spare);
+    expect(await call('artifacts.delete', { slug: spare })).toMatchObject({ ok: true });
+    expect(events).toEqual([`reset ${dash}`, `stop ${spare}`, `reset ${spare}`]);
   });
 
   it('refuses traversal at the boundary and outside the folder, with codes and sentences', async () => {

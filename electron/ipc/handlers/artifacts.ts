@@ -28,7 +28,12 @@ export function artifactsHandlers(s: Services): Pick<HandlerMap, ArtifactChannel
     'artifacts.list': () => s.artifacts.list(),
     'artifacts.open': ({ slug }) => s.artifacts.open(slug),
     'artifacts.rename': ({ slug, name }) => s.artifacts.rename(slug, name),
-    'artifacts.delete': ({ slug }) => s.artifacts.delete(slug),
+    'artifacts.delete': async ({ slug }) => {
+      // Nothing of the artifact may keep running from the trash (or hold its folder open).
+      if (s.backends.status(slug).state !== 'stopped') await s.backends.stop(slug);
+      s.agent.scratchpads.reset(slug);
+      return s.artifacts.delete(slug);
+    },
     'artifacts.reveal': async ({ slug, path }) => {
       const target = path ? await s.artifacts.resolveFile(slug, path) : await s.artifacts.dir(slug);
       try {

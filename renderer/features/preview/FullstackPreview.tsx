@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ARTIFACT_FRAME_SANDBOX } from './frame-sandbox';
 import { api, errorMessage } from '../../api/client';
 import { Icon } from '../../components/Icon';
 import { Button } from '../../components/Button';
@@ -129,7 +130,7 @@ export function FullstackPreview({ slug }: { slug: string }) {
         {tab === 'files' ? (
           <FileList slug={slug} />
         ) : serving && url ? (
-          <iframe key={frameKey} className="live-frame" src={url} title={`App preview: ${slug}`} />
+          <iframe key={frameKey} className="live-frame" src={url} title={`App preview: ${slug}`} sandbox={ARTIFACT_FRAME_SANDBOX} />
         ) : (
           <StatusPanel status={status ?? { slug, state: 'stopped' }} onStart={() => act(state === 'crashed' ? 'restart' : 'launch')} />
         )}

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { isFullstackType, type ArtifactRecord, type TableResult } from '../../../shared/contract/artifacts';
+import { ARTIFACT_FRAME_SANDBOX } from './frame-sandbox';
 import { api, errorMessage } from '../../api/client';
 import { useEvent } from '../../api/hooks';
 import { EmptyState } from '../../components/EmptyState';
@@ -36,9 +37,12 @@ export function PreviewPane({ slug }: { slug: string | null }) {
       try {
         const r = await api.call('artifacts.open', { slug: s });
         if (signal.cancelled) return;
+        const b = await bodyFor(r);
+        // Another artifact may have been opened while this one's body loaded.
+        if (signal.cancelled) return;
         setRecord(r);
         setError(null);
-        setBody(await bodyFor(r));
+        setBody(b);
       } catch (e) {
         if (!signal.cancelled) setError(errorMessage(e));
       }
@@ -46,22 +50,33 @@ export function PreviewPane({ slug }: { slug: string | null }) {
     [],
   );
 
+  // The newest load's token: a load for another slug, or an older reload, is dropped.
+  const current = useRef<{ cancelled: boolean } | null>(null);
+  const start = useCallback(
+    (s: string) => {
+      if (current.current) current.current.cancelled = true;
+      const signal = { cancelled: false };
+      current.current = signal;
+      void load(s, signal);
+    },
+    [load],
+  );
+
   useEffect(() => {
     setRecord(null);
     setBody(null);
     setError(null);
     if (!slug) return;
-    const signal = { cancelled: false };
-    void load(slug, signal);
+    start(slug);
     return () => {
-      signal.cancelled = true;
+      if (current.current) current.current.cancelled = true;
     };
-  }, [slug, load]);
+  }, [slug, start]);
 
   useEvent('artifacts.changed', (e) => {
     if (!slug || !(e.slugs.includes(slug) || e.slugs.includes('*'))) return;
     setVersion((v) => v + 1);
-    void load(slug, { cancelled: false });
+    start(slug);
   });
 
   if (!slug) {
@@ -77,7 +92,7 @@ export function PreviewPane({ slug }: { slug: string | null }) {
   else if (!record || !body) content = <div className="preview-loading"><Spinner label="Loading preview" /></div>;
   else if (body.kind === 'fullstack') content = <FullstackPreview slug={record.slug} />;
   else if (body.kind === 'frame')
-    content = <iframe key={version} className="preview-frame" title={`Preview of ${record.name}`} src={body.url} />;
+    content = <iframe key={version} className="preview-frame" title={`Preview of ${record.name}`} src={body.url} sandbox={ARTIFACT_FRAME_SANDBOX} />;
   else if (body.kind === 'image')
     content = (
       <div className="preview-image">
