@@ -72,6 +72,8 @@ beforeAll(async () => {
   events.subscribe((name, payload) => outputs.push({ event: name, payload }));
   const settings = new SettingsStore(path.join(dir, 'userdata'));
   await settings.load();
+  // The stored key is only sent to the saved provider (see provider.test.ts).
+  await settings.update({ provider: { baseUrl } });
   const vault = new VaultService({
     workspaceDir: () => workspace,
     secrets,
