@@ -59,6 +59,8 @@ export function ProviderSection() {
     setTestError(null);
     setResult(null);
     try {
+      // Save first: main sends the stored key only to the saved provider's address.
+      if (baseUrl.trim() !== provider.baseUrl) await update({ provider: { baseUrl: baseUrl.trim() } });
       setResult(await api.call('provider.testConnection', { baseUrl: baseUrl.trim() }));
     } catch (e) {
       setTestError(errorMessage(e));
