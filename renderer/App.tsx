@@ -8,6 +8,7 @@ import { Toasts } from './components/Toasts';
 import { AboutView } from './features/about/AboutView';
 import { ChatView } from './features/chat/ChatView';
 import { ConversationList } from './features/chat/ConversationList';
+import { useChat } from './features/chat/store';
 import { GalleryView } from './features/gallery/GalleryView';
 import { FirstRunWizard } from './features/onboarding/FirstRunWizard';
 import { PreviewPane } from './features/preview/PreviewPane';
@@ -70,6 +71,18 @@ export function App() {
   }, [load, notify, setConnected]);
   useEffect(() => onCommand('preview.toggle', togglePreview), [togglePreview]);
   useEffect(() => onCommand('settings.open', () => setView('settings')), [setView]);
+  const requestFocus = useShell((s) => s.requestFocus);
+  useEffect(() => onCommand('gallery.search', () => requestFocus('gallery-search')), [requestFocus]);
+  useEffect(() => onCommand('chat.focusComposer', () => requestFocus('composer')), [requestFocus]);
+  useEffect(
+    () =>
+      onCommand('chat.new', () => {
+        useChat.getState().newChat();
+        requestFocus('composer');
+      }),
+    [requestFocus],
+  );
+  useEffect(() => onCommand('chat.stop', () => void useChat.getState().stop()), []);
   useEvent('settings.changed', replace);
   useEvent('app.notice', (n) => notify({ level: n.level, message: n.message, details: n.details }));
 

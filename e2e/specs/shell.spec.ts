@@ -91,3 +91,25 @@ test('a malformed call comes back as a validation error the UI shows, and the ap
   await page.getByRole('button', { name: 'About & Help' }).click();
   await expect(page.getByTestId('about-version')).toHaveText(pkg.version);
 });
+
+test('keyboard shortcuts: search the gallery, focus the composer, new chat, toggle preview, settings', async ({ page, kiln }) => {
+  const app = await kiln.start();
+  await page.goto(app.url);
+  await expect(page.getByRole('navigation', { name: 'Navigation' })).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await expect(page.getByRole('searchbox', { name: 'Search artifacts' })).toBeFocused();
+  await page.keyboard.press('Control+l');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  await expect(page.getByRole('complementary', { name: 'Preview' })).toBeVisible();
+  await page.keyboard.press('Control+\\');
+  await expect(page.getByRole('complementary', { name: 'Preview' })).toBeHidden();
+  await page.keyboard.press('Control+\\');
+  await expect(page.getByRole('complementary', { name: 'Preview' })).toBeVisible();
+  await page.keyboard.press('Control+,');
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await page.keyboard.press('Control+Shift+N');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  // The same list is in Help.
+  await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'About & Help' }).click();
+  await expect(page.getByRole('cell', { name: 'Search the gallery' })).toBeVisible();
+});

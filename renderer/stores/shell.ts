@@ -25,6 +25,10 @@ interface ShellState {
   toasts: Toast[];
   notify(toast: Omit<Toast, 'id'>): void;
   dismiss(id: number): void;
+  /** A control a shortcut wants focused once its view is on screen; the view clears it. */
+  pendingFocus: 'gallery-search' | 'composer' | null;
+  requestFocus(target: 'gallery-search' | 'composer'): void;
+  clearFocus(): void;
   /** Set when the connection to main drops (web host stopped or restarted). */
   connected: boolean;
   setConnected(connected: boolean): void;
@@ -47,6 +51,9 @@ export const useShell = create<ShellState>()((set) => ({
   notify: (toast) =>
     set((s) => ({ toasts: [...s.toasts.slice(-4), { ...toast, id: nextToastId++ }] })),
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  pendingFocus: null,
+  requestFocus: (target) => set({ pendingFocus: target, view: target === 'composer' ? 'chat' : 'gallery' }),
+  clearFocus: () => set({ pendingFocus: null }),
   connected: true,
   setConnected: (connected) => set({ connected }),
 }));

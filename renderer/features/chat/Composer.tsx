@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useShell } from '../../stores/shell';
 import { Button } from '../../components/Button';
 
 interface Props {
@@ -15,6 +16,15 @@ interface Props {
 export function Composer({ running, editing, onSend, onResend, onCancelEdit, onStop }: Props) {
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
+
+  // Ctrl+L (and Ctrl+Shift+N) land here through the shell's pending focus.
+  const pendingFocus = useShell((st) => st.pendingFocus);
+  const clearFocus = useShell((st) => st.clearFocus);
+  useEffect(() => {
+    if (pendingFocus !== 'composer') return;
+    ref.current?.focus();
+    clearFocus();
+  }, [pendingFocus, clearFocus]);
 
   useEffect(() => {
     if (editing !== null) {

@@ -25,6 +25,16 @@ export function GalleryView() {
   const preview = useShell((s) => s.preview);
   const closePreview = useShell((s) => s.closePreview);
   const notify = useShell((s) => s.notify);
+  const pendingFocus = useShell((s) => s.pendingFocus);
+  const clearFocus = useShell((s) => s.clearFocus);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // Ctrl+K lands here (renderer/App.tsx); focus the search once the view is mounted.
+    if (pendingFocus !== 'gallery-search') return;
+    searchRef.current?.focus();
+    searchRef.current?.select();
+    clearFocus();
+  }, [pendingFocus, clearFocus]);
   const [renaming, setRenaming] = useState<ArtifactListItem | null>(null);
   const [deleting, setDeleting] = useState<ArtifactListItem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -94,6 +104,7 @@ export function GalleryView() {
         <div className="gallery-search">
           <Icon name="search" />
           <input
+            ref={searchRef}
             type="search"
             className="input"
             placeholder="Search name or description"
