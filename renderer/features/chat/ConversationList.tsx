@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { Button } from '../../components/Button';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { Field, TextInput } from '../../components/Field';
+import { Icon } from '../../components/Icon';
+import { VirtualList } from '../../components/VirtualList';
 import { useShell } from '../../stores/shell';
 import { startChatSync, useChat } from './store';
 
@@ -45,22 +47,27 @@ export function ConversationList() {
       {conversations.length === 0 ? (
         <p className="muted conv-empty">{query ? 'No conversation matches.' : 'No conversations yet.'}</p>
       ) : (
-        <ul className="conv-items" aria-label="Conversations">
-          {conversations.map((c) => (
-            <li key={c.id} className={`conv-item${c.id === activeId ? ' active' : ''}`}>
+        <VirtualList
+          className="conv-items"
+          label="Conversations"
+          items={conversations}
+          estimateSize={34}
+          getKey={(c) => c.id}
+          renderItem={(c) => (
+            <div className={`conv-item${c.id === activeId ? ' active' : ''}`}>
               <button type="button" className="conv-open" aria-current={c.id === activeId ? 'true' : undefined} onClick={() => void open(c.id)}>
                 {c.running && <span className="conv-live" aria-label="Answering" title="Answering" />}
                 <span className="conv-title">{c.title}</span>
               </button>
-              <button type="button" className="icon-btn conv-action" aria-label={`Rename ${c.title}`} onClick={() => setRenaming({ id: c.id, title: c.title })}>
-                ✎
+              <button type="button" className="icon-btn conv-action" aria-label={`Rename ${c.title}`} title="Rename" onClick={() => setRenaming({ id: c.id, title: c.title })}>
+                <Icon name="edit" size={14} />
               </button>
-              <button type="button" className="icon-btn conv-action" aria-label={`Delete ${c.title}`} onClick={() => setDeleting({ id: c.id, title: c.title })}>
-                🗑
+              <button type="button" className="icon-btn conv-action" aria-label={`Delete ${c.title}`} title="Delete" onClick={() => setDeleting({ id: c.id, title: c.title })}>
+                <Icon name="trash" size={14} />
               </button>
-            </li>
-          ))}
-        </ul>
+            </div>
+          )}
+        />
       )}
       <Dialog
         open={renaming !== null}
