@@ -147,7 +147,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return { url: s.publish.url, maxBundleMB: s.publish.maxBundleMB, pythonInterpreter: s.python.interpreter };
     },
     env,
-    onProgress: (p) => events.emit('publish.progress', p),
+    // Retry and failure messages can quote the publish server's reply: scrub them like errors.
+    onProgress: (p) => events.emit('publish.progress', p.message === undefined ? p : { ...p, message: scrub(p.message) }),
     onChanged: (slug) => events.emit('publish.changed', { slug }),
     chooseSavePath: options.platform.chooseSavePath ? (name) => options.platform.chooseSavePath!(name) : undefined,
   });
