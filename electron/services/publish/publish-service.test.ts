@@ -401,3 +401,14 @@ describe('publish: the leak scan needs the keychain', () => {
     expect(env.server.uploads()).toHaveLength(0);
   });
 });
+
+describe('publish: a damaged .published.json', () => {
+  it('is never overwritten: publishing is refused with a clear error and the file is kept', async () => {
+    const a = await env.make({ files: { 'index.html': '<p>v1</p>' } });
+    await fs.writeFile(path.join(a.dir, '.published.json'), '{"index.html": {"report_id": "r-live"');
+    await expect(env.service.publish(a.slug)).rejects.toThrow(/publish record \(\.published\.json\) is damaged/);
+    expect(await fs.readFile(path.join(a.dir, '.published.json'), 'utf8')).toBe('{"index.html": {"report_id": "r-live"');
+    expect(await fs.readFile(path.join(a.dir, '.published.json.bak'), 'utf8')).toBe('{"index.html": {"report_id": "r-live"');
+    expect(env.server.uploads()).toHaveLength(0);
+  });
+});

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { KilnError } from '../../../shared/contract/core';
 import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
 import type { StoredAccess } from './access';
 import { passwordAccount, type SecretsPort } from './ports';
@@ -41,9 +42,16 @@ async function readRaw(dir: string): Promise<PublishedFile> {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as PublishedFile;
   } catch {
-    // A damaged file reads as "not published"; it is replaced on the next successful publish.
+    // Reported below.
   }
-  return {};
+  // Never treat a damaged file as "not published": the next publish would create a second
+  // report and orphan the live one. Keep a copy and ask the user to repair or remove it.
+  const backup = path.join(dir, `${PUBLISHED_FILE}.bak`);
+  await fs.copyFile(path.join(dir, PUBLISHED_FILE), backup, fs.constants.COPYFILE_EXCL).catch(() => undefined);
+  throw new KilnError(
+    'CONFLICT',
+    `This artifact's publish record (${PUBLISHED_FILE}) is damaged, so Kiln can't tell which report it was published as. Fix the file, or delete it to publish as a new report; a copy is kept as ${PUBLISHED_FILE}.bak.`,
+  );
 }
 
 function asEntry(raw: Record<string, unknown> | undefined): PublishedEntry | null {
