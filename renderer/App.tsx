@@ -164,7 +164,8 @@ export function App() {
       {settings && !settings.ui.firstRunDone && <FirstRunWizard />}
       {/* slot: overlays */}
       <PublishSheet />
-      <Toasts />
+      {/* The wizard shows its own checks inline; toasts would cover its buttons. */}
+      {(!settings || settings.ui.firstRunDone) && <Toasts />}
     </div>
   );
 }

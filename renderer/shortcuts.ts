@@ -13,7 +13,7 @@ export interface Shortcut {
 }
 
 export const shortcuts: Shortcut[] = [
-  { id: 'chat.new', key: 'n', shift: true, label: `${mod}+Shift+N`, description: 'New chat' },
+  { id: 'chat.new', key: 'o', shift: true, label: `${mod}+Shift+O`, description: 'New chat' },
   { id: 'chat.focusComposer', key: 'l', label: `${mod}+L`, description: 'Focus the message box' },
   { id: 'chat.stop', key: '.', label: `${mod}+.`, description: 'Stop the running turn' },
   { id: 'gallery.search', key: 'k', label: `${mod}+K`, description: 'Search the gallery' },

@@ -107,7 +107,7 @@ test('keyboard shortcuts: search the gallery, focus the composer, new chat, togg
   await expect(page.getByRole('complementary', { name: 'Preview' })).toBeVisible();
   await page.keyboard.press('Control+,');
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
-  await page.keyboard.press('Control+Shift+N');
+  await page.keyboard.press('Control+Shift+O');
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
   // The same list is in Help.
   await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'About & Help' }).click();

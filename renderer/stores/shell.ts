@@ -25,6 +25,9 @@ interface ShellState {
   toasts: Toast[];
   notify(toast: Omit<Toast, 'id'>): void;
   dismiss(id: number): void;
+  /** The settings section to show next time Settings opens (links from elsewhere in the app). */
+  settingsSection: string | null;
+  openSettingsSection(id: string): void;
   /** A control a shortcut wants focused once its view is on screen; the view clears it. */
   pendingFocus: 'gallery-search' | 'composer' | null;
   requestFocus(target: 'gallery-search' | 'composer'): void;
@@ -51,6 +54,8 @@ export const useShell = create<ShellState>()((set) => ({
   notify: (toast) =>
     set((s) => ({ toasts: [...s.toasts.slice(-4), { ...toast, id: nextToastId++ }] })),
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  settingsSection: null,
+  openSettingsSection: (id) => set({ settingsSection: id, view: 'settings' }),
   pendingFocus: null,
   requestFocus: (target) => set({ pendingFocus: target, view: target === 'composer' ? 'chat' : 'gallery' }),
   clearFocus: () => set({ pendingFocus: null }),

@@ -19,7 +19,7 @@ export function diagnosticsText(d: Diagnostics): string {
     `Keychain: ${d.keychain.available ? 'available' : 'not available'}`,
     ...(d.keychain.problem ? [`  ${d.keychain.problem}`] : []),
     '',
-    `Running backends: ${d.backends.length === 0 ? 'none' : ''}`,
+    `Backends: ${d.backends.length === 0 ? 'none' : ''}`,
     ...d.backends.map((b) => `  ${b.slug}: ${b.state}${b.error ? ` — ${b.error}` : ''}`),
     '',
     `Recent problems: ${d.recentErrors.length === 0 ? 'none' : ''}`,

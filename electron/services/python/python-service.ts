@@ -53,6 +53,19 @@ export function toolEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  */
 export class PythonService {
   private cached: { key: string; info: PythonInfo } | null = null;
+  /** One venv operation per artifact at a time: the agent's scratchpad and a launch may race. */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  private exclusive<T>(slug: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(slug) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.locks.set(slug, settled);
+    void settled.then(() => {
+      if (this.locks.get(slug) === settled) this.locks.delete(slug);
+    });
+    return next;
+  }
 
   constructor(private readonly options: PythonServiceOptions) {}
 
@@ -90,7 +103,11 @@ export class PythonService {
    * Makes sure the artifact's venv exists and was made from the selected interpreter with
    * the current "system site packages" choice; recreates it otherwise.
    */
-  async ensureVenv(slug: string, onProgress: ProgressSink = () => undefined): Promise<{ python: string; created: boolean }> {
+  ensureVenv(slug: string, onProgress: ProgressSink = () => undefined): Promise<{ python: string; created: boolean }> {
+    return this.exclusive(slug, () => this.ensureVenvNow(slug, onProgress));
+  }
+
+  private async ensureVenvNow(slug: string, onProgress: ProgressSink): Promise<{ python: string; created: boolean }> {
     const settings = this.options.settings();
     const marker = await this.readMarker(slug);
     const venvPython = this.venvPython(slug);
@@ -123,7 +140,11 @@ export class PythonService {
    * Installs `requirements.txt` of the artifact folder into its venv, unless the same
    * requirements were installed successfully before. Output goes to `onProgress` line by line.
    */
-  async install(slug: string, artifactDir: string, onProgress: ProgressSink = () => undefined): Promise<{ skipped: boolean }> {
+  install(slug: string, artifactDir: string, onProgress: ProgressSink = () => undefined): Promise<{ skipped: boolean }> {
+    return this.exclusive(slug, () => this.installNow(slug, artifactDir, onProgress));
+  }
+
+  private async installNow(slug: string, artifactDir: string, onProgress: ProgressSink): Promise<{ skipped: boolean }> {
     const settings = this.options.settings();
     const text = await fs.readFile(path.join(artifactDir, 'requirements.txt'), 'utf8').catch(() => '');
     const lines = parseRequirements(text);

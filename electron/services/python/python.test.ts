@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,6 +87,14 @@ describe('PythonService venvs', () => {
     const withSystem = service(true);
     expect((await withSystem.ensureVenv('app-1')).created).toBe(true);
     expect((await fs.readFile(path.join(ws, '.anton/scratchpad-venvs/app-1/pyvenv.cfg'), 'utf8'))).toMatch(/include-system-site-packages = true/);
+  });
+
+  it('two callers preparing the same venv at once (a launch and the agent) get one working venv', async () => {
+    const py = service(true);
+    const results = await Promise.all([py.ensureVenv('both'), py.ensureVenv('both'), py.ensureVenv('both')]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const { stdout } = await execa(results[0]!.python, ['-c', 'print("ok")']);
+    expect(stdout).toBe('ok');
   });
 
   it('skips pip when there is nothing to install', async () => {

@@ -31,7 +31,7 @@ export const MAX_SECRET_BYTES = 256 * 1024;
 export function keychainFixHint(platform: NodeJS.Platform = process.platform): string {
   if (platform === 'darwin') return 'Unlock the login keychain (Keychain Access) and try again.';
   if (platform === 'win32') return 'Make sure Windows Credential Manager is available for your user and try again.';
-  return 'Install and unlock a Secret Service such as gnome-keyring (for example: apt-get install gnome-keyring, then log in to a desktop session or run gnome-keyring-daemon --unlock) and try again.';
+  return "Install and unlock a Secret Service such as gnome-keyring: on a desktop, log in to your session; on a server, see \"Linux without a desktop session\" in Kiln's README (apt-get install gnome-keyring dbus-x11, then start Kiln inside dbus-run-session after gnome-keyring-daemon --unlock). Then try again.";
 }
 
 export function keychainUnavailable(cause: unknown, platform: NodeJS.Platform = process.platform): KilnError {

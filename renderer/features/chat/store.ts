@@ -150,6 +150,19 @@ export const useChat = create<ChatState>()((set, get) => ({
       set({ view: reduceChat(state.view, entry) });
     }
     const t = entry.event.type;
+    // An artifact the agent just made or changed in the open chat comes up in the preview,
+    // unless the user is already looking at another one.
+    if (t === 'artifact' && state.activeId === conversationId) {
+      const { slug, kind } = entry.event;
+      const show = (): void => {
+        const shell = useShell.getState();
+        if (!shell.preview || shell.preview.slug === slug) shell.openPreview(slug);
+      };
+      // Opening a fullstack app starts its backend: wait until the agent has launched it,
+      // rather than racing the agent's own setup of its Python environment.
+      if (!kind.startsWith('fullstack')) show();
+      else void api.call('backends.status', { slug }).then((st) => st.state === 'running' && show(), () => undefined);
+    }
     if (t === 'turn_started' || t === 'turn_finished' || t === 'conversation_renamed') void state.refreshList();
   },
 }));

@@ -76,7 +76,7 @@ export function DiagnosticsSection() {
           <code>{report.userData}</code>
         </dd>
       </dl>
-      <h3>Running backends</h3>
+      <h3>Backends</h3>
       {report.backends.length === 0 ? (
         <p className="muted">None.</p>
       ) : (

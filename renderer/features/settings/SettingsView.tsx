@@ -1,10 +1,18 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useShell } from '../../stores/shell';
 import { settingsSections } from './sections/index';
 import './settings.css';
 
 /** Settings: a list of sections on the left, the chosen one on the right. */
 export function SettingsView() {
-  const [active, setActive] = useState(settingsSections[0]?.id ?? '');
+  const requested = useShell((s) => s.settingsSection);
+  const [active, setActive] = useState(requested ?? settingsSections[0]?.id ?? '');
+  useEffect(() => {
+    if (requested) {
+      setActive(requested);
+      useShell.setState({ settingsSection: null });
+    }
+  }, [requested]);
   const section = settingsSections.find((s) => s.id === active) ?? settingsSections[0];
   return (
     <div className="view">

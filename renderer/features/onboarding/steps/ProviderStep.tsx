@@ -79,7 +79,7 @@ export function ProviderStep() {
         )}
       </Field>
       <Field label="Base URL">{(id) => <TextInput id={id} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} onBlur={() => void save()} />}</Field>
-      <Field label="Model" hint={test.models ? `${test.models.length} models available` : 'For example gpt-4.1 or llama3.1'}>
+      <Field label="Model" hint={test.models ? `${test.models.length} ${test.models.length === 1 ? 'model' : 'models'} available` : 'For example gpt-4.1 or llama3.1'}>
         {(id, describedBy) =>
           test.models && test.models.length > 0 ? (
             <select
@@ -114,7 +114,9 @@ export function ProviderStep() {
         <Button variant="primary" onClick={() => void testConnection()} disabled={test.busy || !baseUrl.trim()}>
           {test.busy ? <Spinner label="Testing" /> : null} Save and test connection
         </Button>
-        {test.models && <span role="status" className="ok-text">Connected: {test.models.length} models.</span>}
+        {test.models && <span role="status" className="ok-text">
+            Connected: {test.models.length} {test.models.length === 1 ? 'model' : 'models'}.
+          </span>}
       </div>
       {test.error && <p className="error-text" role="alert">{test.error}</p>}
       {error && <p className="error-text" role="alert">{error}</p>}

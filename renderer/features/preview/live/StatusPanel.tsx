@@ -2,9 +2,15 @@ import type { BackendStatus } from '../../../../shared/contract/backends';
 import { Button } from '../../../components/Button';
 import { Spinner } from '../../../components/Spinner';
 import { useBackends } from '../../backends/store';
+import { useShell } from '../../../stores/shell';
 
 /** What the pane shows instead of the app while it is not serving: progress, crash, stopped. */
 export function StatusPanel({ status, onStart }: { status: BackendStatus; onStart: () => void }) {
+  const setView = useShell((st) => st.setView);
+  const openPythonSettings = (): void => {
+    useShell.getState().openSettingsSection('python');
+    setView('settings');
+  };
   const progress = useBackends((s) => s.progress[status.slug]);
   const busy = useBackends((s) => s.busy[status.slug]);
   if (status.state === 'installing' || status.state === 'starting') {
@@ -18,18 +24,29 @@ export function StatusPanel({ status, onStart }: { status: BackendStatus; onStar
     );
   }
   if (status.state === 'crashed') {
+    // A failed install never started the app: say so, and point at the settings that fix it.
+    const install = /requirements|Python environment|pip/i.test(status.error ?? '');
     return (
       <div className="live-panel live-crashed" role="alert">
-        <h3>The backend stopped</h3>
+        <h3>{install ? "Couldn't install the app's requirements" : 'The backend stopped'}</h3>
         <p>{status.error ?? 'The backend exited unexpectedly.'}</p>
         {status.logTail && (
           <pre className="live-progress" aria-label="Log tail">
             {status.logTail}
           </pre>
         )}
-        <Button variant="primary" onClick={onStart} disabled={busy}>
-          Restart
-        </Button>
+        <div className="settings-row">
+          <Button variant="primary" onClick={onStart} disabled={busy}>
+            {busy ? 'Restarting…' : install ? 'Try again' : 'Restart'}
+          </Button>
+          {install && <Button onClick={openPythonSettings}>Open Python &amp; Backends settings</Button>}
+        </div>
+        {install && (
+          <p className="muted">
+            Offline or behind a proxy? Choose an interpreter that already has the packages, turn on "system site packages", and add pip arguments such as
+            <code> --no-index</code>.
+          </p>
+        )}
       </div>
     );
   }
