@@ -60,6 +60,27 @@ describe('orphan reaping after a Kiln crash', () => {
     await supervisor.stopAll();
   });
 
+  it('a second Kiln on the same workspace leaves a live Kiln\'s backends running; reaps them once that Kiln is gone', async () => {
+    await addArtifact(ws, 'stdlib-app', 'shared');
+    const host = spawn(process.execPath, ['scripts/run-ts.mjs', 'e2e/fixtures/backends/orphan-host.ts', ws, 'shared'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    host.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('\n'), 'the host to launch its backend', 25_000);
+    const { pid, port } = JSON.parse(out.trim()) as { pid: number; port: number };
+    cleanup.push(pid);
+
+    const { supervisor } = createTestSupervisor(ws);
+    expect(await supervisor.reapOrphans()).toEqual([]);
+    expect(alive(pid)).toBe(true);
+    expect(await portOpen(port)).toBe(true);
+
+    host.kill('SIGKILL');
+    await new Promise((r) => host.once('exit', r));
+    expect(await supervisor.reapOrphans()).toEqual(['shared']);
+    expect(alive(pid)).toBe(false);
+    await supervisor.stopAll();
+  });
+
   it('leaves alone a recorded pid that now runs something else', async () => {
     const dir = await addArtifact(ws, 'stdlib-app', 'reused');
     const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });

@@ -10,6 +10,18 @@ export interface PidEntry {
   python: string;
   dir: string;
   startedAt: string;
+  /** The Kiln process that started it: a second Kiln on the same workspace leaves it alone. */
+  ownerPid?: number;
+}
+
+/** True when a process with this pid exists (signal 0 checks without touching it). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -54,13 +66,19 @@ export class PidRegistry {
    */
   async reapOrphans(): Promise<PidEntry[]> {
     const reaped: PidEntry[] = [];
+    const kept: PidEntry[] = [];
     for (const e of await this.read()) {
+      // Another Kiln (the desktop app while the web host starts, say) still owns this one.
+      if (e.ownerPid !== undefined && e.ownerPid !== process.pid && processAlive(e.ownerPid)) {
+        kept.push(e);
+        continue;
+      }
       if (await isStillBackend(e)) {
         await stopGroup(e.pid);
         reaped.push(e);
       }
     }
-    await this.mutate(() => []);
+    await this.mutate((list) => list.filter((e) => kept.some((k) => k.slug === e.slug && k.pid === e.pid)));
     return reaped;
   }
 }

@@ -322,7 +322,7 @@ export class BackendSupervisor {
       return { ok: false, exited: true, message: `Kiln could not start ${python}. Check the Python settings.` };
     }
     const pid = child.pid;
-    await this.registry.add({ slug: run.slug, pid, port, python, dir, startedAt: new Date().toISOString() });
+    await this.registry.add({ slug: run.slug, pid, port, python, dir, startedAt: new Date().toISOString(), ownerPid: process.pid });
     void exited.then((code) => this.onExit(run, child, pid, code));
 
     const deadline = Date.now() + readyTimeoutMs;
