@@ -1,3 +1,4 @@
+import { KeyedQueue } from '../concurrency/keyed-queue';
 import { lstatSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -58,7 +59,8 @@ const SUMMARY_LIMIT = 240;
  * are listed as damaged and never written.
  */
 export class ArtifactStore {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Writes to one artifact folder run one at a time (no lost fields from concurrent updates). */
+  private readonly queue = new KeyedQueue();
   /** List items by absolute folder, valid while metadata.json's stat signature holds. */
   private readonly cache = new Map<string, CacheEntry>();
   private readonly listeners = new Set<(slugs: string[]) => void>();
@@ -226,7 +228,7 @@ export class ArtifactStore {
   /** The record with files[] reconciled against the disk (persisted only if they changed). */
   async open(slug: string): Promise<ArtifactRecord> {
     const dir = await this.dir(slug);
-    return this.locked(dir, async () => {
+    return this.queue.run(dir, async () => {
       const record = await this.load(dir, slug);
       const files = await walkFiles(dir);
       if (sameFiles(files, record.files)) return record;
@@ -247,7 +249,7 @@ export class ArtifactStore {
       this.invalidate(slug);
       return false;
     }
-    return this.locked(dir, async () => {
+    return this.queue.run(dir, async () => {
       const read = await this.readRecord(dir, slug);
       if (!read.ok) return false;
       const files = await walkFiles(dir);
@@ -299,7 +301,7 @@ export class ArtifactStore {
       provenance: [],
     };
     try {
-      return await this.locked(dir, () => this.save(dir, record, false));
+      return await this.queue.run(dir, () => this.save(dir, record, false));
     } catch (error) {
       // The folder is brand new and ours: don't leave a half-made artifact behind.
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -321,7 +323,7 @@ export class ArtifactStore {
         primary = normalizeRelPath(p.primary.trim());
       }
     }
-    return this.locked(dir, async () => {
+    return this.queue.run(dir, async () => {
       const record = await this.load(dir, slug);
       if (primary !== undefined) record.primary = primary;
       if (p.port !== undefined) record.port = p.port;
@@ -336,7 +338,7 @@ export class ArtifactStore {
     if (clean === '') throw new KilnError('VALIDATION', 'The new name is empty; type a name.');
     if (clean.length > MAX_NAME) throw new KilnError('VALIDATION', `The name is ${clean.length} characters long; keep it under ${MAX_NAME}.`);
     const dir = await this.dir(slug);
-    return this.locked(dir, async () => {
+    return this.queue.run(dir, async () => {
       const record = await this.load(dir, slug);
       record.name = clean;
       return this.save(dir, record);
@@ -349,7 +351,7 @@ export class ArtifactStore {
       throw new KilnError('VALIDATION', 'A provenance turn needs a conversation id and a whole-number index.');
     }
     const dir = await this.dir(slug);
-    return this.locked(dir, async () => {
+    return this.queue.run(dir, async () => {
       const record = await this.load(dir, slug);
       let entry = record.provenance.find((p) => p.conversation === turn.conversation);
       if (!entry) {
@@ -372,7 +374,7 @@ export class ArtifactStore {
   /** To the OS trash when the runtime has one, else to `<workspace>/.kiln/trash/`. Never erased. */
   async delete(slug: string): Promise<DeleteResult> {
     const dir = await this.dir(slug);
-    const result = await this.locked(dir, async (): Promise<DeleteResult> => {
+    const result = await this.queue.run(dir, async (): Promise<DeleteResult> => {
       if (this.options.trashItem && (await this.options.trashItem(dir).catch(() => false))) {
         return { movedTo: 'os-trash', location: null };
       }
@@ -398,17 +400,7 @@ export class ArtifactStore {
 
   // ── internals ────────────────────────────────────────────────────────────────────────
 
-  /** Runs `fn` after every earlier write to the same folder has finished. */
-  private locked<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(dir) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(dir, tail);
-    void tail.then(() => {
-      if (this.locks.get(dir) === tail) this.locks.delete(dir);
-    });
-    return run;
-  }
+
 
   private async readRecord(dir: string, folderName: string): Promise<ParseResult> {
     const file = path.join(dir, 'metadata.json');

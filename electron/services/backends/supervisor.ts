@@ -1,3 +1,4 @@
+import { KeyedQueue } from '../concurrency/keyed-queue';
 import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
 import { promises as fs } from 'node:fs';
@@ -80,7 +81,8 @@ function addrInUse(lines: string[]): boolean {
  */
 export class BackendSupervisor {
   private readonly runs = new Map<string, Run>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** One operation per artifact at a time; a second launch waits for the first. */
+  private readonly queue = new KeyedQueue();
   private readonly registry: PidRegistry;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
@@ -138,18 +140,18 @@ export class BackendSupervisor {
   }
 
   launch(slug: string): Promise<BackendStatus> {
-    return this.serial(slug, () => this.doLaunch(slug));
+    return this.queue.run(slug, () => this.doLaunch(slug));
   }
 
   stop(slug: string): Promise<BackendStatus> {
-    return this.serial(slug, async () => {
+    return this.queue.run(slug, async () => {
       await this.doStop(slug);
       return this.status(slug);
     });
   }
 
   restart(slug: string): Promise<BackendStatus> {
-    return this.serial(slug, () => this.doLaunch(slug));
+    return this.queue.run(slug, () => this.doLaunch(slug));
   }
 
   async stopAll(): Promise<void> {
@@ -158,17 +160,7 @@ export class BackendSupervisor {
     await Promise.all([...this.runs.keys()].map((s) => this.doStop(s)));
   }
 
-  /** One operation per artifact at a time; a second launch waits for the first. */
-  private serial<T>(slug: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(slug) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    this.locks.set(slug, settled);
-    void settled.then(() => {
-      if (this.locks.get(slug) === settled) this.locks.delete(slug);
-    });
-    return next;
-  }
+
 
   private emitState(slug: string): void {
     this.o.events.emit('backends.state', this.status(slug));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
 import type { PythonInfo } from '../../../shared/contract/backends';
 import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { KeyedQueue } from '../concurrency/keyed-queue';
 import { findPython } from './discover';
 import { parseRequirements, pipKeyErrors, requirementsHash } from './requirements';
 
@@ -54,18 +55,7 @@ export function toolEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 export class PythonService {
   private cached: { key: string; info: PythonInfo } | null = null;
   /** One venv operation per artifact at a time: the agent's scratchpad and a launch may race. */
-  private readonly locks = new Map<string, Promise<unknown>>();
-
-  private exclusive<T>(slug: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(slug) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    this.locks.set(slug, settled);
-    void settled.then(() => {
-      if (this.locks.get(slug) === settled) this.locks.delete(slug);
-    });
-    return next;
-  }
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly options: PythonServiceOptions) {}
 
@@ -104,7 +94,7 @@ export class PythonService {
    * the current "system site packages" choice; recreates it otherwise.
    */
   ensureVenv(slug: string, onProgress: ProgressSink = () => undefined): Promise<{ python: string; created: boolean }> {
-    return this.exclusive(slug, () => this.ensureVenvNow(slug, onProgress));
+    return this.queue.run(slug, () => this.ensureVenvNow(slug, onProgress));
   }
 
   private async ensureVenvNow(slug: string, onProgress: ProgressSink): Promise<{ python: string; created: boolean }> {
@@ -141,7 +131,7 @@ export class PythonService {
    * requirements were installed successfully before. Output goes to `onProgress` line by line.
    */
   install(slug: string, artifactDir: string, onProgress: ProgressSink = () => undefined): Promise<{ skipped: boolean }> {
-    return this.exclusive(slug, () => this.installNow(slug, artifactDir, onProgress));
+    return this.queue.run(slug, () => this.installNow(slug, artifactDir, onProgress));
   }
 
   private async installNow(slug: string, artifactDir: string, onProgress: ProgressSink): Promise<{ skipped: boolean }> {
