@@ -61,10 +61,14 @@ test('newcomer: wizard → examples → chat builds an app from a datasource →
     const provider = page.getByRole('dialog', { name: 'Connect a model' });
     await provider.getByLabel('Provider').selectOption('custom');
     await provider.getByLabel('Base URL').fill(model.url);
+    await provider.getByLabel('Base URL').press('Enter');
     await provider.getByLabel('API key').fill(MODEL_KEY);
-    await provider.getByRole('button', { name: /Save and test connection/ }).click();
-    await expect(provider.getByText('Connected: 2 models.')).toBeVisible();
-    await provider.getByLabel('Model').selectOption('kiln-test-model');
+    await provider.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(provider.getByText('Set (in keychain)')).toBeVisible();
+    await provider.getByRole('button', { name: 'Test connection' }).click();
+    await expect(provider.getByText(`Connected to ${model.url}: 2 models.`)).toBeVisible();
+    await provider.getByRole('group', { name: 'Available models' }).getByRole('button', { name: 'kiln-test-model', exact: true }).click();
+    await expect(provider.getByRole('button', { name: 'kiln-test-model', exact: true })).toHaveAttribute('aria-pressed', 'true');
     await snap(page, info, '2-wizard-provider');
     await provider.getByRole('button', { name: 'Next' }).click();
 
