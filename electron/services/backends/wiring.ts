@@ -48,7 +48,9 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
       }
     : folders;
   const stateDir = (): string => path.join(o.workspaceDir(), '.kiln', 'state');
-  const preview = new PreviewServer({ artifacts, stateFile: path.join(stateDir(), 'preview.json') });
+  // The proxy reads type and primary on every request: a plain read of metadata.json, never
+  // the store's open (which reconciles files[] and could rewrite the record on each request).
+  const preview = new PreviewServer({ artifacts: { ...artifacts, open: (slug) => folders.open(slug) }, stateFile: path.join(stateDir(), 'preview.json') });
   const python = new PythonService({ settings: () => o.settings.get().python, workspaceDir: o.workspaceDir, env: o.env });
   const backends = new BackendSupervisor({
     artifacts,
