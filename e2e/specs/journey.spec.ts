@@ -77,6 +77,9 @@ test('newcomer: wizard → examples → chat builds an app from a datasource →
     await expect(system.getByText(/virtual environments work/)).toBeVisible({ timeout: 60_000 });
     await expect(system.getByText('Available and unlocked.')).toBeVisible();
     await snap(page, info, '3-wizard-system');
+    // A reload mid-setup comes back to the same step.
+    await page.reload();
+    await expect(system.getByText('Available and unlocked.')).toBeVisible({ timeout: 60_000 });
     await system.getByRole('button', { name: 'Next' }).click();
 
     // 4. Wizard: examples, then the gallery.

@@ -18,6 +18,7 @@ const paths = {
   play: 'M7 4l13 8-13 8z',
   stop: 'M6 6h12v12H6z',
   refresh: 'M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7',
+  restart: 'M12 3v7M6.3 6.3a8 8 0 1 0 11.4 0',
   external: 'M14 4h6v6M20 4l-9 9M18 14v6H4V6h6',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   close: 'M6 6l12 12M18 6L6 18',

@@ -16,16 +16,24 @@ const steps = [
   { id: 'examples', title: 'Try the examples', Component: ExamplesStep },
 ] as const;
 
+const STEP_KEY = 'kiln.setupStep';
+
 /** Shown on a fresh profile (settings.ui.firstRunDone false); can be skipped and reopened from Settings. */
 export function FirstRunWizard() {
   const update = useSettings((s) => s.update);
   const setView = useShell((s) => s.setView);
-  const [index, setIndex] = useState(0);
+  // A reload mid-setup comes back to the same step.
+  const [index, setIndexState] = useState(() => Math.min(Number(sessionStorage.getItem(STEP_KEY)) || 0, steps.length - 1));
+  const setIndex = (i: number): void => {
+    sessionStorage.setItem(STEP_KEY, String(i));
+    setIndexState(i);
+  };
   const [error, setError] = useState<string | null>(null);
   const step = steps[index]!;
   const last = index === steps.length - 1;
   const finish = async (): Promise<void> => {
     try {
+      sessionStorage.removeItem(STEP_KEY);
       await update({ ui: { firstRunDone: true } });
       setView('gallery');
     } catch (e) {

@@ -115,7 +115,7 @@ export function FullstackPreview({ slug }: { slug: string }) {
           aria-label={state === 'stopped' ? 'Start' : 'Restart'}
           title={state === 'stopped' ? 'Start the backend' : 'Restart the backend'}
         >
-          <Icon name={state === 'stopped' ? 'play' : 'refresh'} />
+          <Icon name={state === 'stopped' ? 'play' : 'restart'} />
         </Button>
         <Button variant="ghost" className="icon-only" onClick={() => act('stop')} disabled={busy || state === 'stopped'} aria-label="Stop" title="Stop the backend">
           <Icon name="stop" />
