@@ -100,6 +100,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
   await fs.mkdir(workspaceDir(), { recursive: true });
 
   const env = options.env ?? {};
+  const resourcesDir = options.resourcesDir ?? path.resolve('resources');
+  const promptsDir = options.promptsDir ?? path.resolve('prompts');
   const secrets = new Secrets(
     new KeychainSecretStore({ keychainService: options.keychainService ?? (env.KILN_KEYCHAIN_SERVICE || undefined) }),
     { scrubber, overlay: environmentOverlay(env) },
@@ -131,7 +133,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     shutdown,
     notices,
     scrub,
-    env: options.env ?? {},
+    env,
     store: artifactServices.store,
     envFor: (slugs) => vault.envFor(slugs),
   });
@@ -156,8 +158,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   const agent = await createAgentServices({
     workspaceDir,
-    promptsDir: options.promptsDir ?? path.resolve('prompts'),
-    env: options.env ?? {},
+    promptsDir,
+    env,
     settings,
     secrets,
     vault,
@@ -173,9 +175,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
   return {
     agent,
     userData: options.userData,
-    resourcesDir: options.resourcesDir ?? path.resolve('resources'),
-    promptsDir: options.promptsDir ?? path.resolve('prompts'),
-    env: options.env ?? {},
+    resourcesDir,
+    promptsDir,
+    env,
     platform: options.platform,
     events,
     shutdown,

@@ -50,13 +50,6 @@ export const api = {
     throw new ApiError(result.error.code, result.error.message, result.error.details);
   },
 
-  /** Sends a raw, unchecked call. Only for tests and diagnostics that probe validation. */
-  async callUnchecked(channel: string, input: unknown): Promise<unknown> {
-    const result = await getTransport().invoke(channel, input);
-    if (result.ok) return result.data;
-    throw new ApiError(result.error.code, result.error.message, result.error.details);
-  },
-
   on<E extends EventName>(name: E, handler: (payload: EventPayload<E>) => void): () => void {
     return getTransport().subscribe((n, payload) => {
       if (n === name) handler(payload as EventPayload<E>);
@@ -66,14 +59,6 @@ export const api = {
   onConnection(listener: ConnectionListener): () => void {
     connectionListeners.add(listener);
     return () => connectionListeners.delete(listener);
-  },
-
-  transportKind(): 'electron' | 'web' | 'none' {
-    try {
-      return getTransport().kind;
-    } catch {
-      return 'none';
-    }
   },
 
   startupError(): ApiError | null {

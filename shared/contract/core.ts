@@ -57,11 +57,6 @@ export type IpcError = z.infer<typeof ipcErrorSchema>;
 
 export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError };
 
-export const ipcResultSchema = z.union([
-  z.object({ ok: z.literal(true), data: z.unknown() }),
-  z.object({ ok: z.literal(false), error: ipcErrorSchema }),
-]);
-
 /** Thrown by services and handlers; the router turns it into an error envelope. */
 export class KilnError extends Error {
   readonly code: ErrorCode;

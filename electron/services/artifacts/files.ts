@@ -3,8 +3,14 @@ import path from 'node:path';
 import type { FileEntry } from '../../../shared/contract/artifacts';
 import { isoSeconds } from './time';
 
+/** anton's owner-side publish state; anton keeps a publish password there in clear (format §5.5). */
+export const PUBLISHED_STATE_FILE = '.published.json';
+
+/** True for the artifact-relative path of the publish state, which never leaves main. */
+export const isPublishStateFile = (rel: string): boolean => rel === PUBLISHED_STATE_FILE;
+
 /** Top-level names that are the record itself, not artifact content (anton-format §2.3). */
-const RESERVED_TOP = new Set(['metadata.json', 'README.md', '.published.json']);
+const RESERVED_TOP = new Set(['metadata.json', 'README.md', PUBLISHED_STATE_FILE]);
 
 /** Our own atomic-write temp files, which may exist for a moment. */
 const isTempFile = (name: string): boolean => /^\..+\.tmp$/.test(name);

@@ -1,3 +1,4 @@
+import { isPublishStateFile } from './files';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { TableResult } from '../../../shared/contract/artifacts';
@@ -101,7 +102,7 @@ export class ArtifactReaders {
   private async regularFile(slug: string, rel: string, limit: number, what: string): Promise<string> {
     const abs = await this.store.resolveFile(slug, rel);
     // anton keeps the plaintext publish password in .published.json: it never goes to the UI.
-    if (path.relative(await this.store.dir(slug), abs) === '.published.json') {
+    if (isPublishStateFile(path.relative(await this.store.dir(slug), abs))) {
       throw new KilnError('FORBIDDEN', '.published.json holds publish credentials; Kiln does not show it.');
     }
     let st;

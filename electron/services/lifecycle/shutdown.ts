@@ -17,10 +17,6 @@ export class ShutdownRegistry {
     };
   }
 
-  get size(): number {
-    return this.hooks.length;
-  }
-
   /** Runs each hook once (later calls share the first run). Returns the names that failed. */
   runAll(timeoutMs = 5000): Promise<string[]> {
     if (this.running) return this.running;

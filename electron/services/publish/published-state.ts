@@ -3,9 +3,10 @@ import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
 import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
 import type { StoredAccess } from './access';
+import { PUBLISHED_STATE_FILE } from '../artifacts/files';
 import { passwordAccount, type SecretsPort } from './ports';
 
-export const PUBLISHED_FILE = '.published.json';
+export const PUBLISHED_FILE = PUBLISHED_STATE_FILE;
 
 /** One entry of `.published.json`, in anton's field names (anton-format.md §5.5). */
 export interface PublishedEntry {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { normalizeRelPath } from '../../artifacts/confine';
+import { isPublishStateFile } from '../../artifacts/files';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import type { AgentArtifacts } from '../ports';
 import { defineTool, fail, ok, type ToolDef } from './types';
@@ -68,7 +69,7 @@ export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
       run: async (args) => {
         const rel = normalized(args.path);
         // anton keeps a publish password in clear in this file; it never goes to the model.
-        if (rel === '.published.json') return fail('.published.json holds publish state (and, from anton, a password); it is not readable by the agent.');
+        if (isPublishStateFile(rel)) return fail('.published.json holds publish state (and, from anton, a password); it is not readable by the agent.');
         const target = await artifacts.resolveFile(args.slug, rel);
         let buf: Buffer;
         try {
