@@ -113,3 +113,21 @@ test('keyboard shortcuts: search the gallery, focus the composer, new chat, togg
   await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'About & Help' }).click();
   await expect(page.getByRole('cell', { name: 'Search the gallery' })).toBeVisible();
 });
+
+test('the bundle size limit is a setting: out-of-range values are refused, a valid one survives a reload', async ({ page, kiln }) => {
+  const app = await kiln.start();
+  await page.goto(app.url);
+  await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: 'Publishing' }).click();
+  const limit = page.getByLabel('Bundle size limit (MB)');
+  await expect(limit).toHaveValue('50');
+  await limit.fill('0');
+  await limit.blur();
+  await expect(page.getByRole('alert')).toContainText('publish.maxBundleMB');
+  await limit.fill('10');
+  await limit.blur();
+  await page.reload();
+  await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: 'Publishing' }).click();
+  await expect(page.getByLabel('Bundle size limit (MB)')).toHaveValue('10');
+});

@@ -16,7 +16,7 @@ function checkUrl(value: string): string | null {
   }
 }
 
-/** Settings → Publishing: the publish service endpoint and its API key (keychain). */
+/** Settings → Publishing: the publish service endpoint, its API key (keychain) and the bundle size limit. */
 export function PublishingSection() {
   const settings = useSettings((s) => s.settings);
   const update = useSettings((s) => s.update);
@@ -24,6 +24,10 @@ export function PublishingSection() {
   const [error, setError] = useState<string | null>(null);
   const saved = settings?.publish.url ?? DEFAULT_PUBLISH_URL;
   useEffect(() => setUrl(saved), [saved]);
+  const savedLimit = settings?.publish.maxBundleMB ?? 50;
+  const [limit, setLimit] = useState(String(savedLimit));
+  const [limitError, setLimitError] = useState<string | null>(null);
+  useEffect(() => setLimit(String(savedLimit)), [savedLimit]);
 
   const save = (value: string): void => {
     const trimmed = value.trim().replace(/\/+$/, '');
@@ -60,6 +64,23 @@ export function PublishingSection() {
         </Field>
       </form>
       <AppSecretField account="publish.apiKey" label="Publish API key" hint="Stored in the OS keychain." />
+      <Field label="Bundle size limit (MB)" hint="A publish or export larger than this is refused before anything is sent." error={limitError}>
+        {(id, describedBy) => (
+          <TextInput
+            id={id}
+            aria-describedby={describedBy}
+            inputMode="numeric"
+            value={limit}
+            onChange={(e) => setLimit(e.target.value)}
+            onBlur={() => {
+              const n = Number(limit);
+              if (n === savedLimit) return;
+              setLimitError(null);
+              update({ publish: { maxBundleMB: n } }).catch((e: unknown) => setLimitError(errorMessage(e)));
+            }}
+          />
+        )}
+      </Field>
     </div>
   );
 }
