@@ -1,29 +1,13 @@
 import { z } from 'zod';
 import { defineEndpoint, defineEvent } from './core';
+import { artifactTypes, slugSchema } from '../artifacts/rules';
 
-/** The artifact types anton knows (anton-format.md §2). */
-export const artifactTypes = [
-  'html-app',
-  'document',
-  'dataset',
-  'image',
-  'mixed',
-  'fullstack-stateless-app',
-  'fullstack-stateful-app',
-] as const;
+export { artifactTypes, isFullstackType } from '../artifacts/rules';
 export const artifactTypeSchema = z.enum(artifactTypes);
 export type ArtifactType = z.infer<typeof artifactTypeSchema>;
 
-export const isFullstackType = (t: ArtifactType): boolean =>
-  t === 'fullstack-stateless-app' || t === 'fullstack-stateful-app';
-
-/** A slug as it crosses the boundary; the store re-checks it against the disk. */
-export const slugInputSchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[^/\\\0]+$/, 'must be a folder name, without / or \\')
-  .refine((s) => s !== '.' && s !== '..', 'must not be . or ..');
+/** A slug as it crosses the boundary (the one rule, `shared/artifacts/rules.ts`); the store re-checks it against the disk. */
+export const slugInputSchema = slugSchema;
 
 /** A path relative to the artifact folder, `/` separated. */
 export const relPathSchema = z.string().min(1).max(4096);
@@ -162,7 +146,31 @@ export const artifactsEndpoints = {
   }),
 };
 
+/** Who made a change: the agent's tools, the user through Kiln's UI, or something outside Kiln (an editor, anton, a backend). */
+export const changeAuthors = ['agent', 'user', 'outside'] as const;
+export type ChangeAuthor = (typeof changeAuthors)[number];
+
+/**
+ * One change to one artifact. `created` and `record` carry the new list item, `files` the changed
+ * paths (artifact-relative, `/` separated) and the item when the record was rewritten, `removed`
+ * neither. The renderer patches its stores from this instead of refetching.
+ */
+export const artifactChangeSchema = z.object({
+  slug: z.string(),
+  kind: z.enum(['created', 'record', 'files', 'removed']),
+  paths: z.array(z.string()).optional(),
+  by: z.enum(changeAuthors),
+  item: artifactListItemSchema.optional(),
+});
+export type ArtifactChange = z.infer<typeof artifactChangeSchema>;
+
 export const artifactsEvents = {
-  /** Artifacts whose record or files changed (from Kiln, the agent, anton or by hand). */
-  'artifacts.changed': defineEvent('artifacts.changed', z.object({ slugs: z.array(z.string()) })),
+  /**
+   * What changed, once per change: each write by Kiln emits it at once; the watcher emits only
+   * changes Kiln didn't make. `rescan` means the whole list changed (the workspace moved).
+   */
+  'artifacts.changed': defineEvent(
+    'artifacts.changed',
+    z.object({ changes: z.array(artifactChangeSchema), rescan: z.literal(true).optional() }),
+  ),
 };

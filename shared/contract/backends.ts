@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEndpoint, defineEvent } from './core';
-import { slugSchema } from './preview';
+import { slugSchema } from '../artifacts/rules';
 
 export const backendStates = ['stopped', 'installing', 'starting', 'running', 'crashed'] as const;
 export type BackendState = (typeof backendStates)[number];

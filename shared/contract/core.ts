@@ -47,25 +47,68 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
+/**
+ * Why a call failed, finer than the code, for the few places the UI acts differently on it
+ * (the publish sheet asks for a key only on `publish-key-missing`). Add a reason here, once,
+ * when a screen needs to branch; everything else shows the message.
+ */
+export const errorReasons = [
+  /** No publish API key is set. */
+  'publish-key-missing',
+  /** The publish service refused the key. */
+  'publish-key-rejected',
+  /** An artifact folder or file is a link to a place outside the artifacts folder. */
+  'outside-workspace',
+  /** A path given for a file inside an artifact leaves it (`..`, absolute). */
+  'outside-artifact',
+  /** A file that never leaves main (a record, a publish state) was asked for. */
+  'reserved-file',
+  /** metadata.json can't be read; Kiln leaves the artifact untouched. */
+  'record-damaged',
+  /** The OS keychain can't be reached. */
+  'keychain-unavailable',
+  /** No usable Python interpreter. */
+  'python-missing',
+] as const;
+export type ErrorReason = (typeof errorReasons)[number];
+
 export const ipcErrorSchema = z.object({
   code: z.enum(errorCodes),
   message: z.string(),
   /** Optional detail a user can expand (log tail, HTTP status); never a stack trace. */
   details: z.string().optional(),
+  reason: z.enum(errorReasons).optional(),
 });
 export type IpcError = z.infer<typeof ipcErrorSchema>;
 
 export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError };
 
-/** Thrown by services and handlers; the router turns it into an error envelope. */
+/**
+ * Thrown by services and handlers (the router turns it into an error envelope), and rebuilt by
+ * the renderer's client from that envelope, so both sides branch on the same fields.
+ */
 export class KilnError extends Error {
   readonly code: ErrorCode;
   readonly details: string | undefined;
-  constructor(code: ErrorCode, message: string, details?: string) {
+  readonly reason: ErrorReason | undefined;
+  constructor(code: ErrorCode, message: string, details?: string, reason?: ErrorReason) {
     super(message);
     this.name = 'KilnError';
     this.code = code;
     this.details = details;
+    this.reason = reason;
+  }
+
+  /** The envelope that crosses the boundary; `scrub` cleans message and details. */
+  toIpcError(scrub: (text: string) => string = (t) => t): IpcError {
+    const out: IpcError = { code: this.code, message: scrub(this.message) };
+    if (this.details !== undefined) out.details = scrub(this.details);
+    if (this.reason !== undefined) out.reason = this.reason;
+    return out;
+  }
+
+  static fromIpcError(e: IpcError): KilnError {
+    return new KilnError(e.code, e.message, e.details, e.reason);
   }
 }
 

@@ -51,5 +51,5 @@ export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
 export const channelNames = Object.keys(endpoints) as Channel[];
 export const eventNames = Object.keys(events) as EventName[];
 
-export { KilnError, isKilnError, describeZodError, errorCodes } from './core';
-export type { IpcError, IpcResult, ErrorCode } from './core';
+export { KilnError, isKilnError, describeZodError, errorCodes, errorReasons } from './core';
+export type { IpcError, IpcResult, ErrorCode, ErrorReason } from './core';

@@ -1,16 +1,6 @@
 import { z } from 'zod';
+import { slugSchema } from '../artifacts/rules';
 import { defineEndpoint } from './core';
-
-/**
- * Slugs arrive from the renderer and from artifact folders, so they are checked at the
- * boundary: the characters anton's slug rule produces, never a path.
- */
-export const slugSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9._-]+$/, 'must contain only letters, digits, ".", "_" and "-"')
-  .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');
 
 export const previewEndpoints = {
   /**

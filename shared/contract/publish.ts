@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { slugSchema } from '../artifacts/rules';
 import { defineEndpoint, defineEvent } from './core';
 
 /**
@@ -6,7 +7,7 @@ import { defineEndpoint, defineEvent } from './core';
  * first, then an upload with progress and cancel, plus status, unpublish, versions and export.
  */
 
-const slug = z.string().min(1).max(200);
+const slug = slugSchema;
 
 /** What the user picks in the review sheet. A password crosses once and goes to the keychain. */
 export const accessChoiceSchema = z.discriminatedUnion('mode', [
