@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { api } from './api/client';
-import { useEvent } from './api/hooks';
 import { onCommand } from './commands';
 import { Icon, type IconName } from './components/Icon';
 import { ResizeHandle } from './components/ResizeHandle';
@@ -47,12 +46,11 @@ function useThemeAttribute(): void {
 }
 
 export function App() {
-  const { view, setView, preview, previewVisible, togglePreview, notify, connected, setConnected } = useShell();
+  const { view, setView, preview, previewVisible, togglePreview, notify, connected } = useShell();
   const settings = useSettings((s) => s.settings);
   const loadError = useSettings((s) => s.loadError);
   const load = useSettings((s) => s.load);
   const update = useSettings((s) => s.update);
-  const replace = useSettings((s) => s.replace);
   const [sidebarWidth, setSidebarWidth] = useState<number | null>(null);
   const [previewWidth, setPreviewWidth] = useState<number | null>(null);
 
@@ -64,11 +62,7 @@ export function App() {
       (list) => list.forEach((n) => notify({ level: n.level, message: n.message, details: n.details })),
       () => undefined,
     );
-    return api.onConnection((c) => {
-      setConnected(c);
-      if (c) void load();
-    });
-  }, [load, notify, setConnected]);
+  }, [load, notify]);
   useEffect(() => onCommand('preview.toggle', togglePreview), [togglePreview]);
   useEffect(() => onCommand('settings.open', () => setView('settings')), [setView]);
   const requestFocus = useShell((s) => s.requestFocus);
@@ -83,8 +77,6 @@ export function App() {
     [requestFocus],
   );
   useEffect(() => onCommand('chat.stop', () => void useChat.getState().stop()), []);
-  useEvent('settings.changed', replace);
-  useEvent('app.notice', (n) => notify({ level: n.level, message: n.message, details: n.details }));
 
   const ui = settings?.ui;
   const sw = sidebarWidth ?? ui?.sidebarWidth ?? 260;

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api } from './api/client';
 import { App } from './App';
+import { startSync } from './sync/sync';
 import './styles/theme.css';
 import './styles/base.css';
 import './styles/shell.css';
@@ -16,6 +17,7 @@ if (startupError) {
     </div>,
   );
 } else {
+  startSync();
   root.render(
     <StrictMode>
       <App />

@@ -4,7 +4,7 @@ import { runCommand, type CommandId } from './commands';
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
 const mod = isMac ? '⌘' : 'Ctrl';
 
-export interface Shortcut {
+interface Shortcut {
   id: CommandId;
   key: string;
   shift?: boolean;

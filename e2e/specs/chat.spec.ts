@@ -161,3 +161,61 @@ test('the web host restarted mid-turn: the conversation reloads with the partial
   await expect(log.getByText('The first part')).toBeVisible();
   await expect(log.getByText(/Interrupted/)).toBeVisible();
 });
+
+test('one agent write_file costs the renderer at most one call, with a gallery of cards on screen and the document in the preview', async ({ page, kiln }) => {
+  const root = path.join(kiln.tempDir, 'workspace', '.anton', 'artifacts');
+  const CARDS = 12;
+  for (let i = 0; i < CARDS; i++) {
+    const id = (0xa0 + i).toString(16).padStart(8, '0');
+    const slug = `report-${i}-${id}`;
+    const stamp = new Date(Date.parse('2026-01-01T00:00:00Z') + i * 60_000).toISOString().slice(0, 19) + '+00:00';
+    mkdirSync(path.join(root, slug), { recursive: true });
+    writeFileSync(path.join(root, slug, 'report.md'), `# Draft ${i}\n`);
+    writeFileSync(
+      path.join(root, slug, 'metadata.json'),
+      JSON.stringify({ schemaVersion: 1, id, slug, createdAt: stamp, updatedAt: stamp, name: `Report ${i}`, description: '', type: 'document', primary: 'report.md' }),
+    );
+  }
+  const target = `report-${CARDS - 1}-${(0xa0 + CARDS - 1).toString(16).padStart(8, '0')}`;
+  const app = await kiln.start({ settings: providerSettings(), env: { OPENAI_API_KEY: KEY } });
+
+  // Every call the page makes, by channel, from the moment the agent is about to write.
+  const calls: string[] = [];
+  let counting = false;
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (frame) => {
+      const msg = JSON.parse(String(frame.payload)) as { type?: string; channel?: string };
+      if (counting && msg.type === 'call' && msg.channel) calls.push(msg.channel);
+    }),
+  );
+
+  model.enqueue(
+    // A slow first step gives the test time to put the gallery on screen before the write.
+    { kind: 'tools', calls: [{ name: 'run_python', args: { slug: target, code: 'import time\ntime.sleep(4)' } }] },
+    { kind: 'tools', calls: [{ name: 'write_file', args: { slug: target, path: 'report.md', content: '# Revised draft\n\nWith numbers.' } }] },
+    { kind: 'text', text: 'Updated the report.' },
+  );
+
+  await page.goto(app.url);
+  const nav = page.getByRole('navigation', { name: 'Navigation' });
+  await nav.getByRole('button', { name: 'Gallery' }).click();
+  await page.getByRole('article', { name: `Report ${CARDS - 1}` }).getByRole('button', { name: `Report ${CARDS - 1}`, exact: true }).click();
+  const preview = page.getByRole('complementary', { name: 'Preview' });
+  await expect(preview.getByRole('heading', { name: 'Draft 11' })).toBeVisible();
+
+  await nav.getByRole('button', { name: 'Chat' }).click();
+  await send(page, 'Revise the report');
+  await nav.getByRole('button', { name: 'Gallery' }).click();
+  // The grid is virtual: the cards in view (with their publish badges) are mounted.
+  await expect(page.getByRole('article', { name: `Report ${CARDS - 1}` })).toBeVisible();
+  expect(await page.getByRole('article').count()).toBeGreaterThan(5);
+
+  await model.waitForRequest(2);
+  counting = true;
+  await model.waitForRequest(3);
+  await expect(preview.getByRole('heading', { name: 'Revised draft' })).toBeVisible();
+  // Let anything else the change might set off arrive.
+  await page.waitForTimeout(1500);
+  // Chat calls follow the turn (its list, its log), not the file change.
+  expect(calls.filter((c) => !c.startsWith('chat.'))).toEqual(['artifacts.readText']);
+});

@@ -1,34 +1,19 @@
-import type { Channel, EndpointInput, EndpointOutput, EventName, EventPayload } from '../../shared/contract/index';
-import type { ErrorCode } from '../../shared/contract/core';
+import type { Channel, EndpointInput, EndpointOutput } from '../../shared/contract/index';
+import { KilnError } from '../../shared/contract/core';
 import { electronTransport, type Transport } from './transport';
 import { takeToken, webSocketTransport } from './ws-transport';
-
-/** A failed call, as the contract's error envelope: code, a sentence for the user, details. */
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly details: string | undefined;
-  constructor(code: ErrorCode, message: string, details?: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.details = details;
-  }
-}
-
-type ConnectionListener = (connected: boolean) => void;
-const connectionListeners = new Set<ConnectionListener>();
 
 function pickTransport(): Transport {
   if (typeof window !== 'undefined' && window.kiln) return electronTransport(window.kiln);
   const token = takeToken();
   if (!token) {
-    throw new ApiError('FORBIDDEN', 'This page was opened without its access token. Open the exact link Kiln printed when it started.');
+    throw new KilnError('FORBIDDEN', 'This page was opened without its access token. Open the exact link Kiln printed when it started.');
   }
-  return webSocketTransport(token, (c) => connectionListeners.forEach((l) => l(c)));
+  return webSocketTransport(token);
 }
 
 let transport: Transport | null = null;
-let transportError: ApiError | null = null;
+let transportError: KilnError | null = null;
 
 function getTransport(): Transport {
   if (transport) return transport;
@@ -37,42 +22,53 @@ function getTransport(): Transport {
     transport = pickTransport();
     return transport;
   } catch (e) {
-    transportError = e instanceof ApiError ? e : new ApiError('INTERNAL', String(e));
+    transportError = toKilnError(e);
     throw transportError;
   }
 }
 
-/** The typed client: every method and type follows from the contract in shared/. */
+/**
+ * Uses `next` for every call and event from now on, instead of the one picked from the page
+ * (the preload bridge or the web host's socket). Unit tests hand in a counting transport here.
+ */
+export function setTransport(next: Transport): void {
+  transport = next;
+  transportError = null;
+}
+
+/** The typed client: every method and type follows from the contract in shared/. Failures throw the shared `KilnError`. */
 export const api = {
   async call<C extends Channel>(channel: C, ...args: undefined extends EndpointInput<C> ? [input?: EndpointInput<C>] : [input: EndpointInput<C>]): Promise<EndpointOutput<C>> {
     const result = await getTransport().invoke(channel, args[0]);
     if (result.ok) return result.data as EndpointOutput<C>;
-    throw new ApiError(result.error.code, result.error.message, result.error.details);
+    throw KilnError.fromIpcError(result.error);
   },
 
-  on<E extends EventName>(name: E, handler: (payload: EventPayload<E>) => void): () => void {
-    return getTransport().subscribe((n, payload) => {
-      if (n === name) handler(payload as EventPayload<E>);
-    });
+  /** Every contract event, by name; the sync module (renderer/sync) is the one subscriber. */
+  onEvent(listener: (name: string, payload: unknown) => void): () => void {
+    return getTransport().subscribe(listener);
   },
 
-  onConnection(listener: ConnectionListener): () => void {
-    connectionListeners.add(listener);
-    return () => connectionListeners.delete(listener);
+  onConnection(listener: (connected: boolean) => void): () => void {
+    return getTransport().onStatus?.(listener) ?? (() => undefined);
   },
 
-  startupError(): ApiError | null {
+  startupError(): KilnError | null {
     try {
       getTransport();
       return null;
     } catch (e) {
-      return e as ApiError;
+      return toKilnError(e);
     }
   },
 };
 
+/** Any thrown value as a `KilnError` (a bug in the page becomes INTERNAL with its message). */
+export function toKilnError(e: unknown): KilnError {
+  if (e instanceof KilnError) return e;
+  return new KilnError('INTERNAL', e instanceof Error ? e.message : String(e));
+}
+
 export function errorMessage(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
+  return toKilnError(e).message;
 }

@@ -9,10 +9,12 @@ export interface Transport {
   invoke(channel: string, input: unknown): Promise<IpcResult<unknown>>;
   /** Subscribes to every contract event; returns an unsubscribe function. */
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
+  /** Told when the link to main drops or comes back; absent where it can't drop (Electron's IPC). */
+  onStatus?(listener: (connected: boolean) => void): () => void;
 }
 
 /** What the preload exposes on `window.kiln` (see electron/preload.ts). */
-export interface PreloadBridge {
+interface PreloadBridge {
   invoke(channel: string, input: unknown): Promise<IpcResult<unknown>>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
 }

@@ -27,8 +27,10 @@ export function takeToken(): string | null {
  * WebSocket transport with reconnect: calls made while disconnected wait for the socket;
  * calls in flight when it drops fail with UNAVAILABLE so the UI can say so.
  */
-export function webSocketTransport(token: string, onStatus?: (connected: boolean) => void): Transport {
+export function webSocketTransport(token: string): Transport {
   const listeners = new Set<(name: string, payload: unknown) => void>();
+  const statusListeners = new Set<(connected: boolean) => void>();
+  const onStatus = (connected: boolean): void => statusListeners.forEach((l) => l(connected));
   const pending = new Map<number, (r: IpcResult<unknown>) => void>();
   let nextId = 1;
   let socket: WebSocket | null = null;
@@ -44,7 +46,7 @@ export function webSocketTransport(token: string, onStatus?: (connected: boolean
         ws.onopen = () => {
           socket = ws;
           retryDelay = 250;
-          onStatus?.(true);
+          onStatus(true);
           resolve(ws);
         };
         ws.onmessage = (e) => {
@@ -69,7 +71,7 @@ export function webSocketTransport(token: string, onStatus?: (connected: boolean
             pending.delete(id);
           }
           if (wasOpen) {
-            onStatus?.(false);
+            onStatus(false);
             ready = null;
             // Reconnect in the background so events resume after a restart of the host.
             setTimeout(() => void connect(), retryDelay);
@@ -99,6 +101,10 @@ export function webSocketTransport(token: string, onStatus?: (connected: boolean
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
     },
   };
 }

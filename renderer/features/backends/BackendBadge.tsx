@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { ensureBackendEvents, stateLabels, useBackends } from './store';
+import { stateLabels, useBackends } from './store';
 import './backends.css';
 
 /** The backend status of a fullstack artifact, for gallery cards and the preview toolbar. */
@@ -7,7 +7,6 @@ export function BackendBadge({ slug }: { slug: string }) {
   const status = useBackends((s) => s.statuses[slug]);
   const refresh = useBackends((s) => s.refresh);
   useEffect(() => {
-    ensureBackendEvents();
     if (!useBackends.getState().statuses[slug]) refresh(slug).catch(() => undefined);
   }, [slug, refresh]);
   const state = status?.state ?? 'stopped';

@@ -56,18 +56,6 @@ export const useBackends = create<BackendsState>()((set, get) => ({
   },
 }));
 
-let subscribed = false;
-
-/** Subscribes the store to main's backend events once for the life of the page. */
-export function ensureBackendEvents(): void {
-  if (subscribed) return;
-  subscribed = true;
-  const store = useBackends.getState;
-  api.on('backends.state', (status) => store().setStatus(status));
-  api.on('backends.log', ({ slug, lines }) => store().appendLogs(slug, lines));
-  api.on('backends.progress', ({ slug, lines }) => store().appendProgress(slug, lines));
-}
-
 export const stateLabels: Record<BackendStatus['state'], string> = {
   stopped: 'Stopped',
   installing: 'Installing',

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useRef } from 'react';
 import { isRunning } from '../../../shared/chat/reducer';
 import { EmptyState } from '../../components/EmptyState';
 import { Spinner } from '../../components/Spinner';
 import './chat.css';
 import { Composer } from './Composer';
-import { startChatSync, useChat } from './store';
+import { useChat } from './store';
 import { Turn } from './Turn';
 
 /** The chat: the open conversation (replayed log + live events) and the composer. */
@@ -16,8 +16,6 @@ export function ChatView() {
   const running = isRunning(view);
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
-
-  useEffect(() => startChatSync(), []);
 
   // Follow the stream while the user is at the bottom; leave them alone when they scrolled up.
   useLayoutEffect(() => {

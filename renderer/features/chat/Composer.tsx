@@ -17,7 +17,7 @@ export function Composer({ running, editing, onSend, onResend, onCancelEdit, onS
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
 
-  // Ctrl+L (and Ctrl+Shift+N) land here through the shell's pending focus.
+  // Ctrl+L (⌘L) and New chat, Ctrl+Shift+O (⌘⇧O), land here through the shell's pending focus (renderer/shortcuts.ts).
   const pendingFocus = useShell((st) => st.pendingFocus);
   const clearFocus = useShell((st) => st.clearFocus);
   useEffect(() => {

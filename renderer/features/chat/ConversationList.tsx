@@ -5,7 +5,7 @@ import { Field, TextInput } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { VirtualList } from '../../components/VirtualList';
 import { useShell } from '../../stores/shell';
-import { startChatSync, useChat } from './store';
+import { useChat } from './store';
 
 /** Sidebar list of conversations: search, new chat, open, rename, delete. */
 export function ConversationList() {
@@ -18,7 +18,6 @@ export function ConversationList() {
   const [deleting, setDeleting] = useState<{ id: string; title: string } | null>(null);
 
   useEffect(() => {
-    startChatSync();
     void refreshList();
   }, [refreshList]);
 

@@ -38,7 +38,7 @@ function message(result: string | undefined): string {
   }
 }
 
-export function formatDuration(ms: number | undefined): string {
+function formatDuration(ms: number | undefined): string {
   if (ms === undefined) return '';
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ChatLogEntry, ChatStreamEvent, ConversationSummary } from '../../../shared/contract/chat';
 import { emptyChatView, reduceChat, replayChat, type ChatView } from '../../../shared/chat/reducer';
-import { api, ApiError } from '../../api/client';
+import { api, toKilnError } from '../../api/client';
 import { useShell } from '../../stores/shell';
 
 /**
@@ -31,7 +31,7 @@ interface ChatState {
 }
 
 function report(error: unknown): void {
-  const e = error instanceof ApiError ? error : new ApiError('INTERNAL', String(error));
+  const e = toKilnError(error);
   useShell.getState().notify({ level: 'error', message: e.message, details: e.details });
 }
 
@@ -166,21 +166,3 @@ export const useChat = create<ChatState>()((set, get) => ({
     if (t === 'turn_started' || t === 'turn_finished' || t === 'conversation_renamed') void state.refreshList();
   },
 }));
-
-let subscribed = false;
-/** Starts mirroring `chat.event` once for the whole app. */
-export function startChatSync(): void {
-  if (subscribed) return;
-  subscribed = true;
-  api.on('chat.event', (e) => useChat.getState().applyLive(e));
-  // After a reconnect (web host restarted) the open conversation is reloaded from its log.
-  let wasConnected = useShell.getState().connected;
-  useShell.subscribe((s) => {
-    if (s.connected && !wasConnected) {
-      const id = useChat.getState().activeId;
-      if (id) void useChat.getState().open(id);
-      void useChat.getState().refreshList();
-    }
-    wasConnected = s.connected;
-  });
-}

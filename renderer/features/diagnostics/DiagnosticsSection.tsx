@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Diagnostics } from '../../../shared/contract/diagnostics';
 import { api, errorMessage } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
+import { useAsyncAction } from '../../hooks/useAsyncAction';
 import { useShell } from '../../stores/shell';
 import './diagnostics.css';
 
@@ -11,19 +12,7 @@ import './diagnostics.css';
 export function DiagnosticsSection() {
   const notify = useShell((s) => s.notify);
   const [report, setReport] = useState<Diagnostics | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const load = useCallback(async () => {
-    setBusy(true);
-    try {
-      setReport(await api.call('diagnostics.get'));
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }, []);
+  const { busy, error, run: load } = useAsyncAction(async () => setReport(await api.call('diagnostics.get')));
   useEffect(() => void load(), [load]);
   const copy = async (): Promise<void> => {
     try {
@@ -34,7 +23,7 @@ export function DiagnosticsSection() {
       notify({ level: 'error', message: `Could not copy the diagnostics: ${errorMessage(e)}` });
     }
   };
-  if (error) return <p className="error-text" role="alert">{error}</p>;
+  if (error) return <p className="error-text" role="alert">{error.message}</p>;
   if (!report) return <Spinner label="Collecting diagnostics" />;
   return (
     <div className="diagnostics">

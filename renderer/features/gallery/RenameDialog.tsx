@@ -1,34 +1,25 @@
 import { useEffect, useState } from 'react';
-import type { ArtifactListItem } from '../../../shared/contract/artifacts';
-import { api, errorMessage } from '../../api/client';
+import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/artifacts';
+import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field, TextInput } from '../../components/Field';
+import { useAsyncAction } from '../../hooks/useAsyncAction';
 
 /** Changes the human name only; the folder (slug) stays, so links and paths keep working. */
-export function RenameDialog({ item, onClose, onDone }: { item: ArtifactListItem | null; onClose(): void; onDone(name: string): void }) {
+export function RenameDialog({ item, onClose, onDone }: { item: ArtifactListItem | null; onClose(): void; onDone(record: ArtifactRecord): void }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [empty, setEmpty] = useState(false);
+  const { busy, error, run, clearError } = useAsyncAction(async (slug: string) => onDone(await api.call('artifacts.rename', { slug, name })));
   useEffect(() => {
     setName(item?.name ?? '');
-    setError(null);
-  }, [item]);
-  const submit = async (): Promise<void> => {
+    setEmpty(false);
+    clearError();
+  }, [item, clearError]);
+  const submit = (): void => {
     if (!item) return;
-    if (name.trim() === '') {
-      setError('Type a name.');
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await api.call('artifacts.rename', { slug: item.slug, name });
-      onDone(r.name);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    setEmpty(name.trim() === '');
+    if (name.trim() !== '') void run(item.slug);
   };
   return (
     <Dialog
@@ -48,10 +39,10 @@ export function RenameDialog({ item, onClose, onDone }: { item: ArtifactListItem
         id="rename-artifact-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          submit();
         }}
       >
-        <Field label="Name" hint={item ? `The folder stays ${item.slug}.` : undefined} error={error}>
+        <Field label="Name" hint={item ? `The folder stays ${item.slug}.` : undefined} error={empty ? 'Type a name.' : (error?.message ?? null)}>
           {(id, describedBy) => (
             <TextInput id={id} aria-describedby={describedBy} value={name} maxLength={200} autoFocus onChange={(e) => setName(e.target.value)} />
           )}

@@ -5,7 +5,7 @@ import { Icon } from '../../components/Icon';
 import { Button } from '../../components/Button';
 import { useShell } from '../../stores/shell';
 import { BackendBadge } from '../backends/BackendBadge';
-import { ensureBackendEvents, useBackends } from '../backends/store';
+import { useBackends } from '../backends/store';
 import { FileList } from './live/FileList';
 import { LogsDrawer } from './live/LogsDrawer';
 import { StatusPanel } from './live/StatusPanel';
@@ -15,8 +15,9 @@ type Tab = 'app' | 'files';
 
 /**
  * A fullstack artifact, live: opening it starts its backend (progress shown here), then the
- * app runs in an iframe on its own preview origin — never the raw backend port. The origin
- * differs from Kiln's, so the frame needs no sandbox, and it is never a srcdoc.
+ * app runs in an iframe on its own preview origin — never the raw backend port, never a srcdoc.
+ * The frame gets the same sandbox as every artifact frame (frame-sandbox.ts): its own origin
+ * keeps it away from Kiln, the sandbox takes away top-level navigation and plugins.
  */
 export function FullstackPreview({ slug }: { slug: string }) {
   const status = useBackends((s) => s.statuses[slug]);
@@ -41,7 +42,6 @@ export function FullstackPreview({ slug }: { slug: string }) {
   );
 
   useEffect(() => {
-    ensureBackendEvents();
     let live = true;
     setUrl(null);
     api

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Field, TextInput } from '../../components/Field';
+import { useAsyncAction } from '../../hooks/useAsyncAction';
 
 /**
  * "Export bundle…": the same zip written to a path (plus a Dockerfile and README for
@@ -11,8 +12,7 @@ export function ExportPanel({ slug, fullstack }: { slug: string; fullstack: bool
   const [runtime, setRuntime] = useState<'electron' | 'web' | null>(null);
   const [open, setOpen] = useState(false);
   const [target, setTarget] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   useEffect(() => {
     api.call('app.info').then(
       (info) => {
@@ -22,18 +22,12 @@ export function ExportPanel({ slug, fullstack }: { slug: string; fullstack: bool
       () => setRuntime('web'),
     );
   }, [slug]);
-  const run = async (path?: string): Promise<void> => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const res = await api.call('publish.export', path ? { slug, path } : { slug });
-      if (res.path) setMessage({ ok: true, text: `Exported to ${res.path}` });
-    } catch (e) {
-      setMessage({ ok: false, text: e instanceof ApiError ? e.message : String(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAsyncAction(async (path?: string) => {
+    setDone(null);
+    const res = await api.call('publish.export', path ? { slug, path } : { slug });
+    if (res.path) setDone(`Exported to ${res.path}`);
+  });
+  const message = error ? { ok: false, text: error.message } : done ? { ok: true, text: done } : null;
   const note = fullstack ? 'Includes a Dockerfile and README; secrets are passed as environment at run time, never included.' : 'The same files that would be published.';
   if (runtime === 'electron') {
     return (

@@ -1,25 +1,14 @@
 import { useState } from 'react';
 import type { PublishVersion } from '../../../shared/contract/publish';
-import { api, ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Spinner } from '../../components/Spinner';
+import { useAsyncAction } from '../../hooks/useAsyncAction';
 
 /** Version history of a published static report, with rollback. */
 export function VersionsPanel({ slug, onChanged }: { slug: string; onChanged(): void }) {
   const [versions, setVersions] = useState<PublishVersion[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (op: () => Promise<PublishVersion[]>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      setVersions(await op());
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAsyncAction(async (op: () => Promise<PublishVersion[]>) => setVersions(await op()));
   if (versions === null) {
     return (
       <div className="publish-section">
@@ -27,14 +16,14 @@ export function VersionsPanel({ slug, onChanged }: { slug: string; onChanged(): 
           Show versions
         </Button>
         {busy && <Spinner label="Loading versions" />}
-        {error && <p className="error-text">{error}</p>}
+        {error && <p className="error-text">{error.message}</p>}
       </div>
     );
   }
   return (
     <section className="publish-section" aria-label="Versions">
       <h3>Versions</h3>
-      {error && <p className="error-text" role="alert">{error}</p>}
+      {error && <p className="error-text" role="alert">{error.message}</p>}
       <ul className="publish-versions">
         {versions.map((v) => (
           <li key={v.md5}>

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { AppSecretAccount } from '../../../shared/contract/vault';
-import { api, errorMessage } from '../../api/client';
-import { useEvent } from '../../api/hooks';
+import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Field, PasswordInput } from '../../components/Field';
+import { useAsyncAction } from '../../hooks/useAsyncAction';
 import { useVault } from './store';
 import { SecretBadge } from './SecretBadge';
 
@@ -16,28 +16,17 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
   const loadSecrets = useVault((s) => s.loadSecrets);
   const setSecrets = useVault((s) => s.setSecrets);
   const [draft, setDraft] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void loadSecrets();
   }, [loadSecrets]);
-  useEvent('secrets.changed', setSecrets);
 
   const entry = status?.secrets.find((s) => s.account === account);
   const isSet = entry?.set ?? false;
 
-  const run = async (op: () => Promise<unknown>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await op();
-      setDraft('');
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAsyncAction(async (op: 'set' | 'clear') => {
+    setSecrets(await (op === 'set' ? api.call('secrets.set', { account, value: draft }) : api.call('secrets.clear', { account })));
+    setDraft('');
+  });
 
   return (
     <form
@@ -45,7 +34,7 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
       onSubmit={(e) => {
         e.preventDefault();
         if (draft.trim() === '') return;
-        void run(async () => setSecrets(await api.call('secrets.set', { account, value: draft })));
+        void run('set');
       }}
     >
       <Field
@@ -56,7 +45,7 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
             {hint ? ` ${hint}` : ''}
           </>
         }
-        error={error ?? (status && !status.keychainAvailable ? status.problem : null)}
+        error={error?.message ?? (status && !status.keychainAvailable ? status.problem : null)}
       >
         {(id, describedBy) => (
           <div className="vault-row">
@@ -74,7 +63,7 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
               <Button
                 variant="danger"
                 disabled={busy}
-                onClick={() => void run(async () => setSecrets(await api.call('secrets.clear', { account })))}
+                onClick={() => void run('clear')}
               >
                 Clear
               </Button>

@@ -4,6 +4,7 @@ import { api, errorMessage } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Spinner } from '../../components/Spinner';
+import { useAsyncAction } from '../../hooks/useAsyncAction';
 
 /**
  * Import from anton: main reads anton's vault and lists what it found (names only, never values);
@@ -12,8 +13,7 @@ import { Spinner } from '../../components/Spinner';
 export function ImportDialog({ onClose, onImported }: { onClose(): void; onImported(result: ImportResult): void }) {
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     api
@@ -22,20 +22,11 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
         setPreview(p);
         setChosen(new Set(p.items.filter((i) => i.status === 'new').map((i) => i.slug)));
       })
-      .catch((e: unknown) => setError(errorMessage(e)));
+      .catch((e: unknown) => setLoadError(errorMessage(e)));
   }, []);
 
-  const confirm = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      onImported(await api.call('vault.importConfirm', { slugs: [...chosen] }));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error: confirmError, run: confirm } = useAsyncAction(async () => onImported(await api.call('vault.importConfirm', { slugs: [...chosen] })));
+  const error = confirmError?.message ?? loadError;
 
   return (
     <Dialog

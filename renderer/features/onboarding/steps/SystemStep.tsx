@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PythonCheck } from '../../../../shared/contract/diagnostics';
 import type { SecretsStatus } from '../../../../shared/contract/vault';
-import { api, errorMessage } from '../../../api/client';
+import { api } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Icon } from '../../../components/Icon';
 import { Spinner } from '../../../components/Spinner';
+import { useAsyncAction } from '../../../hooks/useAsyncAction';
 
 function Check({ title, ok, busy, children }: { title: string; ok: boolean | null; busy: boolean; children: React.ReactNode }) {
   return (
@@ -22,21 +23,11 @@ function Check({ title, ok, busy, children }: { title: string; ok: boolean | nul
 export function SystemStep() {
   const [python, setPython] = useState<PythonCheck | null>(null);
   const [keychain, setKeychain] = useState<SecretsStatus | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = useCallback(async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const [p, k] = await Promise.all([api.call('diagnostics.checkPython'), api.call('secrets.status')]);
-      setPython(p);
-      setKeychain(k);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }, []);
+  const { busy, error, run } = useAsyncAction(async () => {
+    const [p, k] = await Promise.all([api.call('diagnostics.checkPython'), api.call('secrets.status')]);
+    setPython(p);
+    setKeychain(k);
+  });
   useEffect(() => void run(), [run]);
   const pythonOk = Boolean(python?.found && python.venvWorks);
   return (
@@ -57,7 +48,7 @@ export function SystemStep() {
       <Button onClick={() => void run()} disabled={busy}>
         <Icon name="refresh" /> Check again
       </Button>
-      {error && <p className="error-text" role="alert">{error}</p>}
+      {error && <p className="error-text" role="alert">{error.message}</p>}
     </div>
   );
 }

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { DatasourceView } from '../../../../shared/contract/vault';
 import { engineSpec } from '../../../../shared/vault/catalog';
-import { api, errorMessage } from '../../../api/client';
-import { useEvent } from '../../../api/hooks';
+import { api } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog } from '../../../components/Dialog';
 import { EmptyState } from '../../../components/EmptyState';
 import { Spinner } from '../../../components/Spinner';
+import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useShell } from '../../../stores/shell';
 import { DatasourceForm } from '../../vault/DatasourceForm';
 import { ImportDialog } from '../../vault/ImportDialog';
@@ -21,31 +21,27 @@ export function DatasourcesSection() {
   const list = useVault((s) => s.datasources);
   const listError = useVault((s) => s.listError);
   const load = useVault((s) => s.loadDatasources);
-  const setList = useVault((s) => s.setDatasources);
   const notify = useShell((s) => s.notify);
   const [editing, setEditing] = useState<Editing>(null);
   const [importing, setImporting] = useState(false);
   const [deleting, setDeleting] = useState<DatasourceView | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     void load();
   }, [load]);
-  useEvent('vault.changed', setList);
 
-  const remove = async (ds: DatasourceView): Promise<void> => {
-    setBusy(true);
-    try {
-      await api.call('vault.delete', { slug: ds.slug });
+  const { busy, run: remove } = useAsyncAction(
+    async (ds: DatasourceView) => {
+      try {
+        await api.call('vault.delete', { slug: ds.slug });
+      } finally {
+        setDeleting(null);
+      }
       notify({ level: 'success', message: `Deleted ${ds.label}.` });
       await load();
-    } catch (e) {
-      notify({ level: 'error', message: errorMessage(e) });
-    } finally {
-      setBusy(false);
-      setDeleting(null);
-    }
-  };
+    },
+    { onError: (e) => notify({ level: 'error', message: e.message }) },
+  );
 
   return (
     <div>

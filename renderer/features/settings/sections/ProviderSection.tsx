@@ -5,6 +5,7 @@ import { api, errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
 import { Spinner } from '../../../components/Spinner';
+import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useSettings } from '../../../stores/settings';
 import { AppSecretField } from '../../vault/AppSecretField';
 import '../../vault/vault.css';
@@ -27,9 +28,15 @@ export function ProviderSection() {
   const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? '');
   const [model, setModel] = useState(provider?.model ?? '');
   const [error, setError] = useState<string | null>(null);
-  const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<TestConnectionResult | null>(null);
-  const [testError, setTestError] = useState<string | null>(null);
+  const { busy: testing, error: testFailure, run: test, clearError: clearTestError } = useAsyncAction(async () => {
+    setResult(null);
+    if (!provider) return;
+    // Save first: main sends the stored key only to the saved provider's address.
+    if (baseUrl.trim() !== provider.baseUrl) await update({ provider: { baseUrl: baseUrl.trim() } });
+    setResult(await api.call('provider.testConnection', { baseUrl: baseUrl.trim() }));
+  });
+  const testError = testFailure?.message ?? null;
 
   useEffect(() => setBaseUrl(provider?.baseUrl ?? ''), [provider?.baseUrl]);
   useEffect(() => setModel(provider?.model ?? ''), [provider?.model]);
@@ -42,7 +49,7 @@ export function ProviderSection() {
 
   const choosePreset = (preset: Preset): void => {
     setResult(null);
-    setTestError(null);
+    clearTestError();
     if (preset === 'custom') save({ preset });
     else save({ preset, baseUrl: providerPresetUrls[preset] });
   };
@@ -52,21 +59,6 @@ export function ProviderSection() {
     if (value === provider.baseUrl) return;
     const matching = (Object.entries(providerPresetUrls) as [Exclude<Preset, 'custom'>, string][]).find(([, url]) => url === value);
     save({ baseUrl: value, preset: matching ? matching[0] : 'custom' });
-  };
-
-  const test = async (): Promise<void> => {
-    setTesting(true);
-    setTestError(null);
-    setResult(null);
-    try {
-      // Save first: main sends the stored key only to the saved provider's address.
-      if (baseUrl.trim() !== provider.baseUrl) await update({ provider: { baseUrl: baseUrl.trim() } });
-      setResult(await api.call('provider.testConnection', { baseUrl: baseUrl.trim() }));
-    } catch (e) {
-      setTestError(errorMessage(e));
-    } finally {
-      setTesting(false);
-    }
   };
 
   const pickModel = (id: string): void => {

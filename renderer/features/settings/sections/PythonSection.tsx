@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PythonInfo } from '../../../../shared/contract/backends';
 import type { SettingsPatch } from '../../../../shared/contract/settings';
 import { api, errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
+import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useSettings } from '../../../stores/settings';
 
 type NumberKey = 'installTimeoutSec' | 'readyTimeoutSec' | 'maxRunning' | 'idleStopMinutes';
@@ -21,8 +22,6 @@ export function PythonSection() {
   const update = useSettings((s) => s.update);
   const [error, setError] = useState<string | null>(null);
   const [detected, setDetected] = useState<PythonInfo | null>(null);
-  const [detectError, setDetectError] = useState<string | null>(null);
-  const [checking, setChecking] = useState(false);
   const [interpreter, setInterpreter] = useState('');
   const [pipArgs, setPipArgs] = useState('');
   const [numbers, setNumbers] = useState<Record<NumberKey, string>>({ installTimeoutSec: '', readyTimeoutSec: '', maxRunning: '', idleStopMinutes: '' });
@@ -39,19 +38,12 @@ export function PythonSection() {
     });
   }, [settings]);
 
-  const detect = useCallback(() => {
-    setChecking(true);
-    setDetectError(null);
-    api
-      .call('backends.python')
-      .then((info) => setDetected(info))
-      .catch((e: unknown) => {
-        setDetected(null);
-        setDetectError(errorMessage(e));
-      })
-      .finally(() => setChecking(false));
-  }, []);
-  useEffect(detect, [detect, settings?.python.interpreter]);
+  const { busy: checking, error: detectFailure, run: detect } = useAsyncAction(async () => {
+    setDetected(null);
+    setDetected(await api.call('backends.python'));
+  });
+  const detectError = detectFailure?.message ?? null;
+  useEffect(() => void detect(), [detect, settings?.python.interpreter]);
 
   if (!settings) return null;
   const save = (patch: SettingsPatch): void => {
@@ -99,7 +91,7 @@ export function PythonSection() {
           </span>
         )}
         <div>
-          <Button variant="ghost" onClick={detect} disabled={checking}>
+          <Button variant="ghost" onClick={() => void detect()} disabled={checking}>
             Check again
           </Button>
         </div>

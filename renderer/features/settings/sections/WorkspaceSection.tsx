@@ -3,6 +3,7 @@ import type { WorkspaceInfo } from '../../../../shared/contract/artifacts';
 import { api, errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
+import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useShell } from '../../../stores/shell';
 
 /**
@@ -13,8 +14,7 @@ export function WorkspaceSection() {
   const notify = useShell((s) => s.notify);
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
   const [draft, setDraft] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     api
@@ -23,26 +23,19 @@ export function WorkspaceSection() {
         setInfo(w);
         setDraft(w.path);
       })
-      .catch((e) => setError(errorMessage(e)));
+      .catch((e) => setLoadError(errorMessage(e)));
   }, []);
 
-  const apply = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      const w = await api.call('artifacts.setWorkspace', { path: draft });
-      setInfo(w);
-      setDraft(w.path);
-      notify({
-        level: 'success',
-        message: w.overridden ? 'Saved. It takes effect when Kiln starts without --workspace.' : `Workspace is now ${w.path}.`,
-      });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error: applyError, run: apply } = useAsyncAction(async () => {
+    const w = await api.call('artifacts.setWorkspace', { path: draft });
+    setInfo(w);
+    setDraft(w.path);
+    notify({
+      level: 'success',
+      message: w.overridden ? 'Saved. It takes effect when Kiln starts without --workspace.' : `Workspace is now ${w.path}.`,
+    });
+  });
+  const error = applyError?.message ?? loadError;
 
   return (
     <form

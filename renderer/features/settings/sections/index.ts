@@ -8,7 +8,7 @@ import { PythonSection } from './PythonSection';
 import { SetupSection } from './SetupSection';
 import { DiagnosticsSection } from '../../diagnostics/DiagnosticsSection';
 
-export interface SettingsSection {
+interface SettingsSection {
   id: string;
   title: string;
   Component: ComponentType;
