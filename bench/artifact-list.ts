@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       if (list.length !== count || list.some((i) => i.damaged)) throw new Error('bench workspace is wrong');
       const warm: number[] = [];
       for (let i = 0; i < WARM_RUNS; i++) warm.push((await time(() => store.list()))[0]);
-      const watcher = new ArtifactWatcher(store, () => undefined);
+      const watcher = new ArtifactWatcher(store);
       const [watchStart] = await time(() => watcher.start());
       await store.list();
       const watched: number[] = [];
