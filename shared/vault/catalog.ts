@@ -130,6 +130,8 @@ export function engineSpec(id: string): EngineSpec | undefined {
 export const ENGINE_ID_RE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 /** Datasource names: 8 hex for new ones; imports keep anton's name. */
 export const DS_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** A datasource slug, `<engine>-<name>` (engine ids may contain `-` themselves). */
+export const DS_SLUG_RE = new RegExp(`^${ENGINE_ID_RE.source.slice(1, -1)}-${DS_NAME_RE.source.slice(1, -1)}$`);
 /** Field names become env-var suffixes, so word characters only. */
 export const FIELD_NAME_RE = /^[A-Za-z0-9_]{1,64}$/;
 
@@ -143,6 +145,7 @@ export function isSecretField(engine: string, field: string): boolean {
   return SECRET_HINTS.some((hint) => lower.includes(hint));
 }
 
+/** The one place the datasource slug is formed (anton-format.md §3). */
 export function datasourceSlug(engine: string, name: string): string {
   return `${engine}-${name}`;
 }
@@ -152,6 +155,7 @@ export function envPrefix(engine: string, name: string): string {
   return `DS_${datasourceSlug(engine, name).toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
 }
 
+/** `DS_<ENGINE>_<NAME>__<FIELD>`: the variable a backend reads, and the keychain account of a secret field. */
 export function envVarName(engine: string, name: string, field: string): string {
   return `${envPrefix(engine, name)}__${field.toUpperCase()}`;
 }

@@ -1,29 +1,9 @@
-import { execa } from 'execa';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
 import type { PythonInfo } from '../../../shared/contract/backends';
-
-export const MIN_PYTHON: readonly [number, number] = [3, 9];
-
-const VERSION_SCRIPT = "import sys; print('%d.%d.%d' % sys.version_info[:3])";
-
-/** Runs `<python> -c …` and returns its version, or null when it is not a working Python. */
-export async function probeVersion(python: string): Promise<string | null> {
-  try {
-    const r = await execa(python, ['-c', VERSION_SCRIPT], { timeout: 10_000, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
-    const v = r.exitCode === 0 ? String(r.stdout).trim() : '';
-    return /^\d+\.\d+\.\d+$/.test(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-export function isSupported(version: string): boolean {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major > MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor >= MIN_PYTHON[1]);
-}
+import { chosenInterpreter, isSupported, probeVersion } from './interpreter';
 
 async function isExecutable(file: string): Promise<boolean> {
   try {
@@ -64,14 +44,10 @@ export const PYTHON_FIX =
  * an error (we never silently use another interpreter than the one the user named).
  */
 export async function findPython(setting: string, env: NodeJS.ProcessEnv): Promise<PythonInfo> {
-  const explicit: { path: string; source: 'setting' | 'env' } | null = setting.trim()
-    ? { path: setting.trim(), source: 'setting' }
-    : env.KILN_PYTHON?.trim()
-      ? { path: env.KILN_PYTHON.trim(), source: 'env' }
-      : null;
+  const explicit = chosenInterpreter(setting, env);
   if (explicit) {
     const where = explicit.source === 'setting' ? 'Settings → Python & Backends' : 'KILN_PYTHON';
-    const version = await probeVersion(explicit.path);
+    const version = await probeVersion(explicit.path, env);
     if (!version) {
       throw new KilnError('UNAVAILABLE', `The Python interpreter "${explicit.path}" (from ${where}) does not run. Fix the path there, or clear it to let Kiln find Python.`);
     }
@@ -83,7 +59,7 @@ export async function findPython(setting: string, env: NodeJS.ProcessEnv): Promi
   const tried: string[] = [];
   for (const candidate of await candidatePaths(env)) {
     if (!(await isExecutable(candidate))) continue;
-    const version = await probeVersion(candidate);
+    const version = await probeVersion(candidate, env);
     if (!version) continue;
     if (isSupported(version)) return { path: candidate, version, source: 'discovered' };
     tried.push(`${candidate} (${version})`);

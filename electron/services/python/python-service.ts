@@ -5,7 +5,9 @@ import { KilnError } from '../../../shared/contract/core';
 import type { PythonInfo } from '../../../shared/contract/backends';
 import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
 import { KeyedQueue } from '../concurrency/keyed-queue';
+import { childEnv } from '../process/child-env';
 import { findPython } from './discover';
+import { chosenInterpreter, venvDirFor, venvPythonIn } from './interpreter';
 import { parseRequirements, pipKeyErrors, requirementsHash } from './requirements';
 
 export interface PythonSettings {
@@ -35,16 +37,9 @@ const MARKER = '.kiln-venv.json';
 
 export type ProgressSink = (phase: 'venv' | 'pip', line: string) => void;
 
-/** Environment for venv creation and pip: the basics plus pip's own settings and proxies. */
-export function toolEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = { PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' };
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) continue;
-    if (['PATH', 'HOME', 'LANG', 'SYSTEMROOT', 'TMPDIR', 'TEMP', 'TMP'].includes(k.toUpperCase()) || /^PIP_/.test(k) || /^(https?|no)_proxy$/i.test(k)) {
-      out[k] = v;
-    }
-  }
-  return out;
+/** Environment for venv creation and pip: the child base plus pip's own settings and proxies. */
+function toolEnv(host: NodeJS.ProcessEnv): Record<string, string> {
+  return childEnv({ host, python: true, inherit: ['pip'] });
 }
 
 /**
@@ -69,12 +64,11 @@ export class PythonService {
   }
 
   venvDir(slug: string): string {
-    return path.join(this.options.workspaceDir(), '.anton', 'scratchpad-venvs', slug);
+    return venvDirFor(this.options.workspaceDir(), slug);
   }
 
   venvPython(slug: string): string {
-    const dir = this.venvDir(slug);
-    return process.platform === 'win32' ? path.join(dir, 'Scripts', 'python.exe') : path.join(dir, 'bin', 'python');
+    return venvPythonIn(this.venvDir(slug));
   }
 
   private async readMarker(slug: string): Promise<VenvMarker | null> {
@@ -103,7 +97,7 @@ export class PythonService {
     const venvPython = this.venvPython(slug);
     // Fast path for warm launches: the marker names the interpreter and option we would pick.
     if (marker && marker.systemSitePackages === settings.systemSitePackages && (await exists(venvPython))) {
-      const wanted = settings.interpreter.trim() || this.options.env.KILN_PYTHON?.trim() || null;
+      const wanted = chosenInterpreter(settings.interpreter, this.options.env)?.path ?? null;
       if (wanted === null ? this.cached === null || this.cached.info.path === marker.base : wanted === marker.base) {
         return { python: venvPython, created: false };
       }

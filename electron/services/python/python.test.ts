@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findPython, isSupported } from './discover';
+import { findPython } from './discover';
+import { isSupported } from './interpreter';
 import { PythonService } from './python-service';
 import { parseRequirements, pipKeyErrors, requirementsHash } from './requirements';
 

@@ -42,7 +42,7 @@ function asText(value: unknown): string | null {
 }
 
 function invalid(file: string, engine: string, name: string, problem: string): AntonRecord {
-  return { file, slug: datasourceSlug(engine, name), engine, name, label: `${engine}-${name}`, plain: {}, secret: {}, status: 'invalid', problem };
+  return { file, slug: datasourceSlug(engine, name), engine, name, label: datasourceSlug(engine, name), plain: {}, secret: {}, status: 'invalid', problem };
 }
 
 export async function parseAntonRecord(dir: string, base: string, existing: Set<string>): Promise<AntonRecord | null> {
@@ -61,7 +61,7 @@ export async function parseAntonRecord(dir: string, base: string, existing: Set<
   const obj = json as Record<string, unknown>;
   // Prefer the record's own engine/name when they match the file name (an engine may contain "-").
   let { engine, name } = fromName;
-  if (typeof obj.engine === 'string' && typeof obj.name === 'string' && base.replace(/\.json$/i, '') === `${obj.engine}-${obj.name}`) {
+  if (typeof obj.engine === 'string' && typeof obj.name === 'string' && base.replace(/\.json$/i, '') === datasourceSlug(obj.engine, obj.name)) {
     engine = obj.engine;
     name = obj.name;
   }
@@ -79,7 +79,7 @@ export async function parseAntonRecord(dir: string, base: string, existing: Set<
     else plain[field] = value;
   }
   const labelRaw = [obj.label, obj.display_name, obj.description].find((v) => typeof v === 'string' && v.trim() !== '');
-  const label = (typeof labelRaw === 'string' ? labelRaw.trim() : `${engine}-${name}`).slice(0, 100);
+  const label = (typeof labelRaw === 'string' ? labelRaw.trim() : datasourceSlug(engine, name)).slice(0, 100);
   const slug = datasourceSlug(engine, name);
   return { file: base, slug, engine, name, label, plain, secret, status: existing.has(slug) ? 'exists' : 'new' };
 }

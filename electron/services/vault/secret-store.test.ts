@@ -12,8 +12,10 @@ import { build } from 'esbuild';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { KilnError } from '../../../shared/contract/core';
 import { Scrubber } from './scrubber';
-import { KeychainSecretStore, keychainUnavailable } from './secret-store';
-import { Secrets, environmentOverlay } from './secrets';
+import * as catalog from '../../../shared/vault/catalog';
+import { API_KEY_ACCOUNT, connectionSlug, envPrefix, passwordAccount } from '../publish/ports';
+import { ACCOUNTS, KeychainSecretStore, keychainUnavailable } from './secret-store';
+import { Secrets, environmentOverlay, scrubNameFor } from './secrets';
 
 const run = promisify(execFile);
 
@@ -206,5 +208,20 @@ void (async () => {
     const error = keychainUnavailable(new Error('locked'), 'darwin');
     expect(error).toBeInstanceOf(KilnError);
     expect(error.message).toContain('Unlock the login keychain');
+  });
+});
+
+describe('account names from shared/vault/accounts', () => {
+  it('scrub markers and environment stand-ins follow the one list', () => {
+    expect(scrubNameFor(ACCOUNTS.providerApiKey)).toBe('OPENAI_API_KEY');
+    expect(scrubNameFor(ACCOUNTS.publishApiKey)).toBe('KILN_PUBLISH_API_KEY');
+    expect(scrubNameFor(ACCOUNTS.publishPassword('ab-12'))).toBe('PUBLISH_PASSWORD_AB_12');
+    expect(scrubNameFor('DS_POSTGRES_7E8971C3__PASSWORD')).toBe('DS_POSTGRES_7E8971C3__PASSWORD');
+    expect([...environmentOverlay({ OPENAI_API_KEY: ' k1 ', KILN_PUBLISH_API_KEY: '', OTHER: 'x' })]).toEqual([[ACCOUNTS.providerApiKey, 'k1']]);
+    // Publishing uses the same names, not copies.
+    expect(API_KEY_ACCOUNT).toBe(ACCOUNTS.publishApiKey);
+    expect(passwordAccount('id1')).toBe(ACCOUNTS.publishPassword('id1'));
+    expect(envPrefix({ engine: 'rest-api', name: 'a.b' })).toBe(catalog.envPrefix('rest-api', 'a.b'));
+    expect(connectionSlug({ engine: 'rest-api', name: 'a.b' })).toBe(catalog.datasourceSlug('rest-api', 'a.b'));
   });
 });

@@ -1,5 +1,6 @@
 import { AsyncEntry, findCredentialsAsync, type EntryOptions } from '@napi-rs/keyring';
 import { KilnError } from '../../../shared/contract/core';
+import { PROVIDER_API_KEY_ACCOUNT, PUBLISH_API_KEY_ACCOUNT, publishPasswordAccount } from '../../../shared/vault/accounts';
 
 /**
  * Where secret values live. Implementations never write a value to disk in clear and never
@@ -17,11 +18,11 @@ export interface SecretStore {
 
 export const DEFAULT_KEYCHAIN_SERVICE = 'Kiln';
 
-/** Keychain accounts Kiln uses itself; datasource secrets are keyed by their `DS_*` env name. */
+/** Keychain accounts Kiln uses itself, named once in shared/vault/accounts; datasource secrets are keyed by their `DS_*` env name. */
 export const ACCOUNTS = {
-  providerApiKey: 'provider.apiKey',
-  publishApiKey: 'publish.apiKey',
-  publishPassword: (artifactId: string): string => `publish.password.${artifactId}`,
+  providerApiKey: PROVIDER_API_KEY_ACCOUNT,
+  publishApiKey: PUBLISH_API_KEY_ACCOUNT,
+  publishPassword: publishPasswordAccount,
 } as const;
 
 const MAX_ACCOUNT = 512;

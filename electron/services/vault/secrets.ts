@@ -1,26 +1,25 @@
 import { KilnError } from '../../../shared/contract/core';
 import type { Scrubber } from './scrubber';
-import { ACCOUNTS, type SecretStore } from './secret-store';
+import { APP_SECRET_ENV, appSecretAccounts, isAppSecretAccount, publishPasswordArtifactId } from '../../../shared/vault/accounts';
+import type { SecretStore } from './secret-store';
 
 export type SecretSource = 'keychain' | 'environment';
 
 /** The marker a secret is scrubbed to: `[OPENAI_API_KEY]`, `[DS_POSTGRES_7E8971C3__PASSWORD]`. */
 export function scrubNameFor(account: string): string {
-  if (account === ACCOUNTS.providerApiKey) return 'OPENAI_API_KEY';
-  if (account === ACCOUNTS.publishApiKey) return 'KILN_PUBLISH_API_KEY';
-  if (account.startsWith('publish.password.')) {
-    return `PUBLISH_PASSWORD_${account.slice('publish.password.'.length).toUpperCase().replace(/\W/g, '_')}`;
-  }
+  if (isAppSecretAccount(account)) return APP_SECRET_ENV[account];
+  const artifactId = publishPasswordArtifactId(account);
+  if (artifactId !== null) return `PUBLISH_PASSWORD_${artifactId.toUpperCase().replace(/\W/g, '_')}`;
   return account.toUpperCase().replace(/\W/g, '_');
 }
 
 /** Headless defaults: environment variables that stand in for a keychain value. */
 export function environmentOverlay(env: NodeJS.ProcessEnv): Map<string, string> {
   const overlay = new Map<string, string>();
-  const openai = env.OPENAI_API_KEY?.trim();
-  const publish = env.KILN_PUBLISH_API_KEY?.trim();
-  if (openai) overlay.set(ACCOUNTS.providerApiKey, openai);
-  if (publish) overlay.set(ACCOUNTS.publishApiKey, publish);
+  for (const account of appSecretAccounts) {
+    const value = env[APP_SECRET_ENV[account]]?.trim();
+    if (value) overlay.set(account, value);
+  }
   return overlay;
 }
 

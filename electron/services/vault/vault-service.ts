@@ -17,6 +17,7 @@ import {
   isExportedField,
   isSecretField,
 } from '../../../shared/vault/catalog';
+import { datasourceSecretAccount } from '../../../shared/vault/accounts';
 import { scanAntonVault, type AntonRecord } from './anton-import';
 import { readDatasources, writeDatasources, type StoredDatasource } from './datasource-file';
 import { checkFieldValue, checkKnownField, missingRequired } from './field-rules';
@@ -158,7 +159,7 @@ export class VaultService {
     const written: string[] = [];
     try {
       for (const [field, value] of Object.entries(secret)) {
-        const account = envVarName(record.engine, record.name, field);
+        const account = datasourceSecretAccount(record.engine, record.name, field);
         await this.options.secrets.set(account, value);
         written.push(account);
       }
@@ -209,7 +210,7 @@ export class VaultService {
       next.updatedAt = this.now().toISOString();
 
       await this.storeSecrets(current, setSecrets);
-      for (const field of clearSecrets) await this.options.secrets.delete(envVarName(current.engine, current.name, field));
+      for (const field of clearSecrets) await this.options.secrets.delete(datasourceSecretAccount(current.engine, current.name, field));
       const updated = [...list];
       updated[index] = next;
       await this.commit(updated);
@@ -224,7 +225,7 @@ export class VaultService {
       if (!found) throw this.notFound(slug);
       // Secrets first: if the keychain is unavailable nothing changes and the user can retry.
       const prefix = `${envPrefix(found.engine, found.name)}__`;
-      const accounts = new Set(found.secretFields.map((f) => envVarName(found.engine, found.name, f)));
+      const accounts = new Set(found.secretFields.map((f) => datasourceSecretAccount(found.engine, found.name, f)));
       for (const account of await this.options.secrets.accounts()) if (account.startsWith(prefix)) accounts.add(account);
       for (const account of accounts) await this.options.secrets.delete(account);
       await this.commit(list.filter((d) => d !== found));
@@ -248,7 +249,7 @@ export class VaultService {
       for (const field of d.secretFields) {
         if (!isExportedField(field)) continue;
         const name = envVarName(d.engine, d.name, field);
-        const value = await this.options.secrets.get(name);
+        const value = await this.options.secrets.get(datasourceSecretAccount(d.engine, d.name, field));
         if (value !== null) env[name] = value;
       }
     }
