@@ -29,16 +29,21 @@ export function artifactPort(store: ArtifactStore): AgentArtifacts {
   return {
     create: async (input) => {
       const type = input.type as ArtifactRecord['type'];
-      return view(await store.create({ ...input, type }));
+      return view(await store.create({ ...input, type }, 'agent'));
     },
     list: async () =>
       (await store.list()).map((i) => ({ slug: i.slug, name: i.name, type: i.type, description: i.description })),
     open: async (slug) => view(await store.open(slug)),
-    update: async (slug, patch) => view(await store.update(slug, patch)),
+    update: async (slug, patch) => view(await store.update(slug, patch, 'agent')),
     dir: (slug) => store.dir(slug),
-    resolveFile: (slug, rel) => store.resolveFile(slug, rel),
+    files: {
+      write: (slug, rel, content) => store.files.write(slug, rel, content, 'agent'),
+      read: (slug, rel, maxBytes) => store.files.read(slug, rel, { maxBytes }),
+      kind: (slug, rel) => store.files.kind(slug, rel),
+      list: async (slug, sub) => (await store.files.list(slug, sub)).map((f) => ({ path: f.path, bytes: f.bytes })),
+    },
     recordTurn: async (slug, turn) => {
-      await store.recordTurn(slug, turn);
+      await store.recordTurn(slug, turn, 'agent');
     },
   };
 }

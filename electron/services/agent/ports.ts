@@ -23,10 +23,19 @@ export interface AgentArtifacts {
     slug: string,
     patch: { primary?: string | null; port?: number | null; datasources?: { engine: string; name: string }[] },
   ): Promise<AgentArtifactRecord>;
-  /** Absolute artifact folder (the slug checked). */
+  /** Absolute artifact folder (the slug checked): the scratchpad's working directory. */
   dir(slug: string): Promise<string> | string;
-  /** Absolute path of `rel` inside the artifact folder; throws when it would leave it. */
-  resolveFile(slug: string, rel: string): Promise<string> | string;
+  /**
+   * The artifact's files, through the store's one door: confined to the folder, bookkeeping
+   * files refused in any letter case, each write announced once as the agent's change.
+   */
+  files: {
+    write(slug: string, rel: string, content: string): Promise<{ path: string; bytes: number }>;
+    read(slug: string, rel: string, maxBytes: number): Promise<{ path: string; data: Buffer }>;
+    /** What is at `rel`: a file, a folder, or nothing. */
+    kind(slug: string, rel: string): Promise<'file' | 'dir' | null>;
+    list(slug: string, sub?: string): Promise<{ path: string; bytes: number }[]>;
+  };
   recordTurn(
     slug: string,
     turn: { conversation: string; title: string; index: number; timestamp: string; prompt: string; filesTouched: string[] },

@@ -1,3 +1,4 @@
+import { settingOrEnv } from '../config/prefer-setting';
 import type { ProviderSettings } from './ports';
 
 export const DEFAULT_PROVIDER_BASE_URL = 'https://api.openai.com/v1';
@@ -12,9 +13,7 @@ export function resolveProvider(
   env: NodeJS.ProcessEnv,
   apiKey: string | null,
 ): ProviderSettings {
-  const fromSettings = settings.baseUrl.trim();
-  const envUrl = env.OPENAI_BASE_URL?.trim();
-  const baseUrl = (!fromSettings || fromSettings === DEFAULT_PROVIDER_BASE_URL) && envUrl ? envUrl : fromSettings || DEFAULT_PROVIDER_BASE_URL;
-  const model = settings.model.trim() || env.KILN_MODEL?.trim() || '';
+  const baseUrl = settingOrEnv(settings.baseUrl, env.OPENAI_BASE_URL, DEFAULT_PROVIDER_BASE_URL);
+  const model = settingOrEnv(settings.model, env.KILN_MODEL);
   return { baseUrl, model, apiKey: apiKey ?? '' };
 }

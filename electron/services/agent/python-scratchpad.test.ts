@@ -6,7 +6,7 @@ import { PythonScratchpads, type ScratchpadStart } from './python-scratchpad';
 
 let dir: string;
 const pads = new PythonScratchpads();
-const start = (dsEnv: Record<string, string> = {}) => async (): Promise<ScratchpadStart> => ({ interpreter: '/usr/bin/python3', cwd: dir, dsEnv });
+const start = (dsEnv: Record<string, string> = {}) => async (): Promise<ScratchpadStart> => ({ interpreter: '/usr/bin/python3', cwd: dir, dsEnv, declared: [{ engine: 'pg', name: 'x' }] });
 const run = (code: string, opts: { timeoutMs?: number; dsEnv?: Record<string, string>; signal?: AbortSignal; slug?: string } = {}) =>
   pads.run(opts.slug ?? 'a', code, { start: start(opts.dsEnv), timeoutMs: opts.timeoutMs ?? 20_000, signal: opts.signal ?? new AbortController().signal });
 
@@ -44,6 +44,43 @@ describe('PythonScratchpads', () => {
     });
     delete process.env.KILN_TEST_LEAK;
     expect(result.stdout).toBe("['DS_PG_X__PASSWORD']\n");
+  });
+
+  it('builds its environment with the one child-env builder: base passes, secrets and undeclared DS_* do not', async () => {
+    const hostEnv = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: '/home/kiln-test',
+      LANG: 'C.UTF-8',
+      TMPDIR: dir,
+      OPENAI_API_KEY: 'sk-never-in-python-000000000000',
+      KILN_PUBLISH_API_KEY: 'kiln-pub-never',
+      GITHUB_TOKEN: 'ghp_never',
+      STRIPE_API_KEY: 'sk_live_never',
+      DS_HOST_LEFTOVER__PASSWORD: 'never',
+      UNRELATED_SETTING: 'never',
+    };
+    const isolated = new PythonScratchpads({ hostEnv });
+    try {
+      const result = await isolated.run('iso', 'import json, os\nprint(json.dumps(dict(os.environ)))', {
+        start: async () => ({
+          interpreter: '/usr/bin/python3',
+          cwd: dir,
+          declared: [{ engine: 'postgres', name: '7e8971c3' }],
+          // A careless vault that hands over too much: only the declared datasource passes.
+          dsEnv: { DS_POSTGRES_7E8971C3__PASSWORD: 'pg-pass', DS_MYSQL_11111111__PASSWORD: 'other' },
+        }),
+        timeoutMs: 20_000,
+        signal: new AbortController().signal,
+      });
+      const env = JSON.parse(result.stdout) as Record<string, string>;
+      expect(env).toMatchObject({ PATH: hostEnv.PATH, HOME: '/home/kiln-test', LANG: 'C.UTF-8', TMPDIR: dir, PYTHONUNBUFFERED: '1', MPLBACKEND: 'Agg' });
+      expect(env.DS_POSTGRES_7E8971C3__PASSWORD).toBe('pg-pass');
+      for (const name of ['OPENAI_API_KEY', 'KILN_PUBLISH_API_KEY', 'GITHUB_TOKEN', 'STRIPE_API_KEY', 'DS_HOST_LEFTOVER__PASSWORD', 'DS_MYSQL_11111111__PASSWORD', 'UNRELATED_SETTING']) {
+        expect(env[name], name).toBeUndefined();
+      }
+    } finally {
+      isolated.stopAll();
+    }
   });
 
   it('stops code that runs too long, and the next call starts fresh', async () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { KilnError } from '../../../shared/contract/core';
+import { childEnv } from '../process/child-env';
 
 /**
  * A persistent Python process per artifact: variables, imports and loaded data survive
@@ -39,9 +40,6 @@ for _line in sys.stdin:
     _chan.flush()
 `;
 
-/** Variables a Python process needs to work at all; nothing else of Kiln's environment leaks in. */
-const BASE_ENV_KEYS = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT', 'USERPROFILE'];
-
 export interface PythonRunResult {
   ok: boolean;
   stdout: string;
@@ -53,8 +51,21 @@ export interface PythonRunResult {
 export interface ScratchpadStart {
   interpreter: string;
   cwd: string;
-  /** The `DS_*` variables of the artifact's declared datasources. */
+  /** The `DS_*` variables of the artifact's declared datasources (from the vault). */
   dsEnv: Record<string, string>;
+  /** The datasources the artifact declares: only their `DS_*` variables reach Python. */
+  declared: readonly { engine: string; name: string }[];
+}
+
+/** Kiln's own environment, read through the one child-env builder; tests pass their own. */
+export interface ScratchpadOptions {
+  hostEnv?: NodeJS.ProcessEnv;
+}
+
+/** The whole environment of a scratchpad: the child base, Python's I/O settings, the declared `DS_*`. */
+export function scratchpadEnv(start: ScratchpadStart, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  // Figures go to files: no GUI backend that would try to open a window.
+  return childEnv({ host: hostEnv, python: true, extra: { MPLBACKEND: 'Agg' }, datasources: { declared: start.declared, vars: start.dsEnv } });
 }
 
 const MAX_CAPTURE = 1_000_000;
@@ -69,17 +80,11 @@ class Kernel {
   dead = false;
   readonly signature: string;
 
-  constructor(start: ScratchpadStart) {
-    const env: Record<string, string> = {};
-    for (const key of BASE_ENV_KEYS) {
-      const value = process.env[key];
-      if (value !== undefined) env[key] = value;
-    }
-    Object.assign(env, start.dsEnv, { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', MPLBACKEND: 'Agg' });
-    this.signature = JSON.stringify([start.interpreter, start.cwd, Object.keys(start.dsEnv).sort()]);
+  constructor(start: ScratchpadStart, hostEnv: NodeJS.ProcessEnv) {
+    this.signature = signatureOf(start);
     this.child = spawn(start.interpreter, ['-u', '-c', DRIVER], {
       cwd: start.cwd,
-      env,
+      env: scratchpadEnv(start, hostEnv),
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
@@ -153,8 +158,18 @@ class Kernel {
   }
 }
 
+/** A kernel is replaced when the interpreter, folder or declared datasources change. */
+function signatureOf(start: ScratchpadStart): string {
+  return JSON.stringify([start.interpreter, start.cwd, Object.keys(start.dsEnv).sort(), start.declared.map((d) => `${d.engine}\0${d.name}`).sort()]);
+}
+
 export class PythonScratchpads {
   private readonly kernels = new Map<string, Kernel>();
+  private readonly hostEnv: NodeJS.ProcessEnv;
+
+  constructor(options: ScratchpadOptions = {}) {
+    this.hostEnv = options.hostEnv ?? process.env;
+  }
 
   async run(
     slug: string,
@@ -164,7 +179,7 @@ export class PythonScratchpads {
     const start = await options.start();
     let kernel = this.kernels.get(slug);
     let reset = false;
-    const signature = JSON.stringify([start.interpreter, start.cwd, Object.keys(start.dsEnv).sort()]);
+    const signature = signatureOf(start);
     if (kernel && (kernel.dead || kernel.signature !== signature)) {
       // Declared datasources changed (or it died): a new process with the new environment.
       reset = kernel.dead;
@@ -172,7 +187,7 @@ export class PythonScratchpads {
       kernel = undefined;
     }
     if (!kernel) {
-      kernel = new Kernel(start);
+      kernel = new Kernel(start, this.hostEnv);
       this.kernels.set(slug, kernel);
     }
     const k = kernel;

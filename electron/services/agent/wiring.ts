@@ -1,4 +1,3 @@
-import { KilnError } from '../../../shared/contract/core';
 import type { ArtifactStore } from '../artifacts/store';
 import type { BackendSupervisor } from '../backends/supervisor';
 import type { EventBus } from '../events/event-bus';
@@ -16,7 +15,8 @@ export interface AgentWiring {
   promptsDir: string;
   env: NodeJS.ProcessEnv;
   settings: SettingsStore;
-  secrets: { get(account: string): Promise<string | null> };
+  /** The stored provider key, null without one or without a keychain (ProviderService.storedApiKey). */
+  providerApiKey(): Promise<string | null>;
   vault: VaultService;
   artifacts: ArtifactStore;
   backends: BackendSupervisor;
@@ -37,12 +37,7 @@ export async function createAgentServices(w: AgentWiring): Promise<Agent> {
     backends: backendsPort(w.backends),
     python: pythonPort(w.python),
     provider: async () => {
-      const apiKey = await w.secrets.get('provider.apiKey').catch((error: unknown) => {
-        // No keychain: a keyless local server (Ollama, LM Studio) still works.
-        if (error instanceof KilnError && error.code === 'UNAVAILABLE') return null;
-        throw error;
-      });
-      return resolveProvider(w.settings.get().provider, w.env, apiKey);
+      return resolveProvider(w.settings.get().provider, w.env, await w.providerApiKey());
     },
     scrub: w.scrub,
     emit: (event) => w.events.emit('chat.event', event),

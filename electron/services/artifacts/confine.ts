@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { slugProblem } from '../../../shared/artifacts/rules';
 import { KilnError } from '../../../shared/contract/core';
 
 /** True when `child` is `parent` or inside it (both absolute, normalized). */
@@ -8,19 +9,13 @@ export function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Rejects anything that is not a single plain folder name. */
-export function checkSlugShape(slug: string): void {
-  if (
-    typeof slug !== 'string' ||
-    slug.length === 0 ||
-    slug.length > 255 ||
-    slug === '.' ||
-    slug === '..' ||
-    /[/\\\0]/.test(slug) ||
-    path.isAbsolute(slug)
-  ) {
-    throw new KilnError('FORBIDDEN', `"${String(slug).slice(0, 80)}" is not an artifact name Kiln accepts.`);
-  }
+/**
+ * Refuses what the one slug rule (`shared/artifacts/rules.ts`) refuses, with its sentence.
+ * FORBIDDEN: a name that isn't a single folder name is an attempt to leave the store.
+ */
+export function checkSlug(slug: string): void {
+  const problem = slugProblem(slug);
+  if (problem) throw new KilnError('FORBIDDEN', `"${String(slug).slice(0, 80)}" is not an artifact folder name: it ${problem}.`);
 }
 
 /**
@@ -29,15 +24,15 @@ export function checkSlugShape(slug: string): void {
  */
 export function normalizeRelPath(rel: string): string {
   if (typeof rel !== 'string' || rel.length === 0 || rel.length > 4096 || rel.includes('\0')) {
-    throw new KilnError('FORBIDDEN', 'That file path is not allowed.');
+    throw new KilnError('FORBIDDEN', 'That file path is not allowed.', undefined, 'outside-artifact');
   }
   const unified = rel.replace(/\\/g, '/');
   if (unified.startsWith('/') || /^[A-Za-z]:/.test(unified)) {
-    throw new KilnError('FORBIDDEN', `"${rel.slice(0, 120)}" is absolute; give a path inside the artifact folder.`);
+    throw new KilnError('FORBIDDEN', `"${rel.slice(0, 120)}" is absolute; give a path inside the artifact folder.`, undefined, 'outside-artifact');
   }
   const parts = unified.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.length === 0 || parts.some((p) => p === '..')) {
-    throw new KilnError('FORBIDDEN', `"${rel.slice(0, 120)}" points outside the artifact folder.`);
+    throw new KilnError('FORBIDDEN', `"${rel.slice(0, 120)}" points outside the artifact folder.`, undefined, 'outside-artifact');
   }
   return parts.join('/');
 }

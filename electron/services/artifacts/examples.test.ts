@@ -42,12 +42,12 @@ describe('bundled examples', () => {
     const second = await addExamples(t.store, resources);
     expect(first).toHaveLength(2);
     expect(new Set([...first, ...second]).size).toBe(4);
-    const dash = await t.store.open(first[0]!);
+    const dash = await t.store.read(first[0]!); // as stored: files[] were saved, not just computed
     expect(dash).toMatchObject({ type: 'html-app', primary: 'dashboard.html' });
     expect(dash.files.map((f) => f.path)).toEqual(['dashboard.html']);
     const html = await fs.readFile(path.join(t.root, dash.slug, 'dashboard.html'), 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:/); // self-contained, no CDN
-    const app = await t.store.open(first[1]!);
+    const app = await t.store.read(first[1]!);
     expect(app).toMatchObject({ type: 'fullstack-stateless-app', primary: 'static/index.html' });
     expect(app.files.map((f) => f.path)).toEqual(['backend.py', 'requirements.txt', 'static/app.js', 'static/index.html', 'static/style.css']);
     await expect(fs.stat(path.join(t.root, app.slug, 'kiln-example.json'))).rejects.toThrow();

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isToolingDir } from '../../../shared/artifacts/rules';
 import { artifactTypeSchema } from '../../../shared/contract/artifacts';
 import { describeZodError, KilnError } from '../../../shared/contract/core';
 import type { ArtifactStore } from './store';
@@ -40,12 +41,8 @@ export async function addExamples(store: ArtifactStore, resourcesDir: string): P
   const slugs: string[] = [];
   for (const ex of examples) {
     const record = await store.create({ name: ex.name, description: ex.description, type: ex.type, primary: ex.primary });
-    const target = await store.dir(record.slug);
-    await fs.cp(ex.dir, target, {
-      recursive: true,
-      filter: (src) => path.basename(src) !== MANIFEST && path.basename(src) !== '__pycache__',
-    });
-    await store.open(record.slug);
+    // Through the store's door: files[] reconciled and one change announced for the files.
+    await store.files.copyIn(record.slug, ex.dir, (src) => path.basename(src) !== MANIFEST && !isToolingDir(path.basename(src)), 'user');
     slugs.push(record.slug);
   }
   return slugs;

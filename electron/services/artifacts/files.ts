@@ -1,28 +1,29 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import {
+  isAtomicTempFile,
+  isBackendLog,
+  isBookkeepingFile,
+  isPublishStateFile,
+  isToolingDir,
+} from '../../../shared/artifacts/rules';
 import type { FileEntry } from '../../../shared/contract/artifacts';
 import { isoSeconds } from './time';
 
-/** anton's owner-side publish state; anton keeps a publish password there in clear (format §5.5). */
-export const PUBLISHED_STATE_FILE = '.published.json';
-
-/** True for the artifact-relative path of the publish state, which never leaves main. */
-export const isPublishStateFile = (rel: string): boolean => rel === PUBLISHED_STATE_FILE;
-
-/** Top-level names that are the record itself, not artifact content (anton-format §2.3). */
-const RESERVED_TOP = new Set(['metadata.json', 'README.md', PUBLISHED_STATE_FILE]);
-
-/** Our own atomic-write temp files, which may exist for a moment. */
-const isTempFile = (name: string): boolean => /^\..+\.tmp$/.test(name);
-
-/** Folders that hold tooling state, never artifact content; skipping them keeps walks cheap. */
-const SKIP_DIRS = new Set(['__pycache__', 'node_modules', '.venv', '.git']);
+/**
+ * True for a path (artifact-relative, `/` separated) that is content, not bookkeeping: not the
+ * record, README, backend.log or publish state (any letter case; publish state at any depth).
+ */
+export function isContentPath(rel: string): boolean {
+  return !isBookkeepingFile(rel) && !isPublishStateFile(rel);
+}
 
 /**
- * files[] derived from disk: recursive, symlinks and non-files skipped, `/` separators,
- * sorted by path (code-unit order, as anton's `sorted()` does).
+ * files[] derived from disk: recursive, symlinks and non-files skipped, tooling folders and
+ * bookkeeping files left out, `/` separators, sorted by path (code-unit order, as anton's
+ * `sorted()` does). backend.log is content in anton's files[], so it stays listed.
  */
-export async function walkFiles(dir: string): Promise<FileEntry[]> {
+export async function walkFiles(dir: string, sub = ''): Promise<FileEntry[]> {
   const out: FileEntry[] = [];
   async function walk(abs: string, rel: string): Promise<void> {
     let entries;
@@ -36,12 +37,12 @@ export async function walkFiles(dir: string): Promise<FileEntry[]> {
         const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
         if (e.isSymbolicLink()) return;
         if (e.isDirectory()) {
-          if (!SKIP_DIRS.has(e.name)) await walk(path.join(abs, e.name), relPath);
+          if (!isToolingDir(e.name)) await walk(path.join(abs, e.name), relPath);
           return;
         }
         if (!e.isFile()) return;
-        if (rel === '' && RESERVED_TOP.has(e.name)) return;
-        if (isTempFile(e.name)) return;
+        if (isAtomicTempFile(e.name)) return;
+        if (!isBackendLog(relPath) && !isContentPath(relPath)) return;
         try {
           const st = await fs.lstat(path.join(abs, e.name));
           if (!st.isFile()) return;
@@ -52,7 +53,7 @@ export async function walkFiles(dir: string): Promise<FileEntry[]> {
       }),
     );
   }
-  await walk(dir, '');
+  await walk(sub === '' ? dir : path.join(dir, ...sub.split('/')), sub);
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
 }
@@ -68,7 +69,7 @@ export function sameFiles(a: readonly FileEntry[], b: readonly FileEntry[]): boo
     const x = a[i]!;
     const y = b[i]!;
     if (x.path !== y.path) return false;
-    if (x.path === 'backend.log') continue;
+    if (isBackendLog(x.path)) continue;
     if (x.bytes !== y.bytes || x.modifiedAt !== y.modifiedAt) return false;
   }
   return true;

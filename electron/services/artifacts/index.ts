@@ -1,3 +1,4 @@
+import { DisposableStore } from '../../../shared/lib/emitter';
 import type { EventBus } from '../events/event-bus';
 import type { ShutdownRegistry } from '../lifecycle/shutdown';
 import type { SettingsStore } from '../settings/settings-store';
@@ -6,13 +7,16 @@ import { ArtifactStore, type ArtifactStoreOptions } from './store';
 import { ArtifactWatcher } from './watcher';
 
 export { ArtifactStore } from './store';
-export type { TurnInput, DeleteResult } from './store';
+export type { TurnInput, DeleteResult, ArtifactsChanged } from './store';
+export { ArtifactFiles, type LocatedFile } from './artifact-files';
 export { ArtifactReaders } from './readers';
 export { ArtifactWatcher } from './watcher';
 
 /**
- * Builds the store, its preview readers and the watcher, and wires them: changes reach the
- * event bus as `artifacts.changed`; a workspace change re-roots the watcher; quit closes it.
+ * Builds the store, its preview readers and the watcher, and wires them: every change (Kiln's
+ * own writes at once, outside ones from the watcher) reaches the event bus as one
+ * `artifacts.changed`; a workspace change re-roots the watcher and announces a rescan; quit
+ * closes the watcher and drops the subscriptions.
  */
 export async function createArtifactServices(deps: {
   store: ArtifactStoreOptions;
@@ -23,19 +27,24 @@ export async function createArtifactServices(deps: {
 }): Promise<{ store: ArtifactStore; readers: ArtifactReaders; watcher: ArtifactWatcher }> {
   const store = new ArtifactStore(deps.store);
   const readers = new ArtifactReaders(store);
-  store.onChanged((slugs) => deps.events.emit('artifacts.changed', { slugs }));
-  const watcher = new ArtifactWatcher(store, (slugs) => store.notify(slugs));
-  if (deps.watch !== false) {
-    // Not awaited: the initial scan of a big workspace takes seconds (see bench/results), and
-    // lists are correct without the watcher (stat-checked); it only makes them faster and live.
-    watcher.start().catch(() => {
-      // Without a watcher the gallery still works; it refreshes on Kiln's own writes.
-    });
-    let root = store.root();
+  const subscriptions = new DisposableStore();
+  deps.shutdown.register('artifacts-events', () => subscriptions.dispose());
+  subscriptions.add(store.onChanged((event) => deps.events.emit('artifacts.changed', event)));
+  const watcher = new ArtifactWatcher(store);
+  let root = store.root();
+  subscriptions.add(
     deps.settings.onChange(() => {
       if (store.root() === root) return;
       root = store.root();
-      void watcher.restart().then(() => store.notify(['*']));
+      store.rescan();
+      if (deps.watch !== false) void watcher.restart().catch(() => undefined);
+    }),
+  );
+  if (deps.watch !== false) {
+    // Not awaited: lists are correct without the watcher (stat-checked); it only makes them
+    // faster and shows outside changes live.
+    watcher.start().catch(() => {
+      // Without a watcher the gallery still works; it updates on Kiln's own writes.
     });
     deps.shutdown.register('artifacts-watcher', () => watcher.stop());
   }

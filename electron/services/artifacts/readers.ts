@@ -1,8 +1,8 @@
-import { isPublishStateFile } from './files';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { TableResult } from '../../../shared/contract/artifacts';
 import { KilnError } from '../../../shared/contract/core';
+import { baseMimeFor } from '../fs/mime';
+import type { ArtifactFiles } from './artifact-files';
 import type { ArtifactStore } from './store';
 import { parseDelimited, parseJsonTable } from './table';
 
@@ -13,34 +13,29 @@ export const TABLE_JSON_LIMIT = 20 * 1024 * 1024;
 export const TABLE_PREFIX_BYTES = 4 * 1024 * 1024;
 export const TABLE_ROWS = 200;
 
-const IMAGE_MIME: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.bmp': 'image/bmp',
-  '.ico': 'image/x-icon',
-  '.avif': 'image/avif',
-};
+/** Images a browser shows in an `<img>` (their types come from the one MIME table, fs/mime). */
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.svg', '.bmp', '.ico', '.avif']);
 const TABLE_EXT = new Set(['.csv', '.tsv', '.json', '.jsonl', '.ndjson']);
 const TEXT_PREFERRED = ['.md', '.markdown', '.txt'];
 
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
 
 /**
- * Preview reads for the renderer: always through the store's confinement, always
- * size-limited, only regular files. Which file, when none is named: the primary if it fits,
- * else the first file of the right kind.
+ * Preview reads for the renderer: always through the store's files service (confined,
+ * bookkeeping refused), always size-limited, only regular files. Which file, when none is
+ * named: the primary if it fits, else the first file of the right kind. Reads never write.
  */
 export class ArtifactReaders {
-  constructor(private readonly store: ArtifactStore) {}
+  private readonly files: ArtifactFiles;
+
+  constructor(private readonly store: Pick<ArtifactStore, 'open' | 'files'>) {
+    this.files = store.files;
+  }
 
   async readText(slug: string, rel?: string): Promise<{ path: string; text: string }> {
     const file = rel ?? (await this.pick(slug, (p) => TEXT_PREFERRED.includes(ext(p)), true));
-    const abs = await this.regularFile(slug, file, TEXT_LIMIT, 'text');
-    const buf = await fs.readFile(abs);
+    await this.checked(slug, file, TEXT_LIMIT, 'text');
+    const buf = (await this.files.read(slug, file)).data;
     if (buf.subarray(0, 8192).includes(0)) {
       throw new KilnError('UNSUPPORTED', `"${file}" is a binary file, so it can't be shown as text.`);
     }
@@ -52,25 +47,15 @@ export class ArtifactReaders {
     const e = ext(file);
     if (!TABLE_EXT.has(e)) throw new KilnError('UNSUPPORTED', `"${file}" is not a CSV, TSV or JSON file.`);
     if (e === '.json') {
-      const abs = await this.regularFile(slug, file, TABLE_JSON_LIMIT, 'JSON dataset');
-      const table = parseJsonTable(await fs.readFile(abs, 'utf8'), TABLE_ROWS);
+      await this.checked(slug, file, TABLE_JSON_LIMIT, 'JSON dataset');
+      const table = parseJsonTable((await this.files.read(slug, file)).data.toString('utf8'), TABLE_ROWS);
       if (!table) throw new KilnError('UNSUPPORTED', `"${file}" is not valid JSON or doesn't hold a list of rows.`);
       return { path: file, ...table };
     }
-    const abs = await this.regularFile(slug, file, Number.POSITIVE_INFINITY, 'dataset');
-    const handle = await fs.open(abs, 'r');
-    let text: string;
-    let complete: boolean;
-    try {
-      const { size } = await handle.stat();
-      const want = Math.min(size, TABLE_PREFIX_BYTES);
-      const buf = Buffer.alloc(want);
-      const { bytesRead } = await handle.read(buf, 0, want, 0);
-      text = buf.subarray(0, bytesRead).toString('utf8');
-      complete = bytesRead >= size;
-    } finally {
-      await handle.close();
-    }
+    await this.checked(slug, file, Number.POSITIVE_INFINITY, 'dataset');
+    const prefix = await this.files.readPrefix(slug, file, TABLE_PREFIX_BYTES);
+    const text = prefix.data.toString('utf8');
+    const complete = prefix.complete;
     if (e === '.jsonl' || e === '.ndjson') {
       const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
       if (!complete) lines.pop();
@@ -82,15 +67,15 @@ export class ArtifactReaders {
   }
 
   async readImage(slug: string, rel?: string): Promise<{ path: string; mime: string; base64: string; bytes: number }> {
-    const file = rel ?? (await this.pick(slug, (p) => ext(p) in IMAGE_MIME, false));
-    const mime = IMAGE_MIME[ext(file)];
+    const file = rel ?? (await this.pick(slug, (p) => IMAGE_EXT.has(ext(p)), false));
+    const mime = IMAGE_EXT.has(ext(file)) ? baseMimeFor(file) : null;
     if (!mime) throw new KilnError('UNSUPPORTED', `"${file}" is not an image Kiln can show (PNG, JPEG, GIF, WebP, SVG, BMP, ICO, AVIF).`);
-    const abs = await this.regularFile(slug, file, IMAGE_LIMIT, 'image');
-    const buf = await fs.readFile(abs);
+    await this.checked(slug, file, IMAGE_LIMIT, 'image');
+    const buf = (await this.files.read(slug, file)).data;
     return { path: file, mime, base64: buf.toString('base64'), bytes: buf.length };
   }
 
-  /** The primary when it matches, else the first matching file of the (reconciled) record. */
+  /** The primary when it matches, else the first matching file on disk. */
   private async pick(slug: string, matches: (p: string) => boolean, primaryAlways: boolean): Promise<string> {
     const record = await this.store.open(slug);
     if (record.primary && (primaryAlways || matches(record.primary))) return record.primary;
@@ -99,28 +84,12 @@ export class ArtifactReaders {
     return found.path;
   }
 
-  private async regularFile(slug: string, rel: string, limit: number, what: string): Promise<string> {
-    const abs = await this.store.resolveFile(slug, rel);
-    // anton keeps the plaintext publish password in .published.json: it never goes to the UI.
-    if (isPublishStateFile(path.relative(await this.store.dir(slug), abs))) {
-      throw new KilnError('FORBIDDEN', '.published.json holds publish credentials; Kiln does not show it.');
+  /** A regular content file no larger than the preview shows (bookkeeping refused by the door). */
+  private async checked(slug: string, rel: string, limit: number, what: string): Promise<void> {
+    const file = await this.files.regular(slug, rel);
+    if (file.bytes > limit) {
+      throw new KilnError('UNSUPPORTED', `"${rel}" is ${mb(file.bytes)}; the ${what} preview shows files up to ${mb(limit)}. Open the folder to see it.`);
     }
-    let st;
-    try {
-      st = await fs.lstat(abs);
-    } catch {
-      throw new KilnError('NOT_FOUND', `"${rel}" does not exist in this artifact.`);
-    }
-    if (!st.isFile()) throw new KilnError('UNSUPPORTED', `"${rel}" is not a regular file.`);
-    if (st.size > limit) {
-      throw new KilnError('UNSUPPORTED', `"${rel}" is ${mb(st.size)}; the ${what} preview shows files up to ${mb(limit)}. Open the folder to see it.`);
-    }
-    try {
-      await fs.access(abs, fs.constants.R_OK);
-    } catch {
-      throw new KilnError('IO', `"${rel}" can't be read (permission denied).`);
-    }
-    return abs;
   }
 }
 

@@ -1,9 +1,5 @@
 import type { ArtifactRecord } from '../../../shared/contract/artifacts';
-
-/** `DS_` + uppercase slug with non-word characters as `_` (anton-format §3). */
-export function envPrefix(engine: string, name: string): string {
-  return `DS_${`${engine}-${name}`.toUpperCase().replace(/\W/g, '_')}`;
-}
+import { datasourceSlug, envPrefix } from '../../../shared/vault/catalog';
 
 /** README.md rendered from the record, exactly as anton-format §2.4 lays it out. */
 export function renderReadme(r: ArtifactRecord): string {
@@ -22,7 +18,7 @@ export function renderReadme(r: ArtifactRecord): string {
   if (r.datasources.length > 0) {
     lines.push('## Data sources');
     for (const d of r.datasources) {
-      lines.push(`- \`${d.engine}-${d.name}\` (${d.engine}) — env prefix \`${envPrefix(d.engine, d.name)}\``);
+      lines.push(`- \`${datasourceSlug(d.engine, d.name)}\` (${d.engine}) — env prefix \`${envPrefix(d.engine, d.name)}\``);
     }
     lines.push('');
   }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KilnError } from '../../../shared/contract/core';
+import type { ArtifactsChanged } from './store';
 import { readJson, tempStore } from './test-helpers';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -170,7 +171,7 @@ describe('list', () => {
 });
 
 describe('files[] and README', () => {
-  it('walks recursively, skips the record files and symlinks, keeps nested README.md, persists only on change', async () => {
+  it('walks recursively, skips the record files and symlinks, keeps nested README.md; reconcile persists only on change', async () => {
     const c = clock();
     const { store, root } = await setup({ now: c.now });
     const r = await store.create({ name: 'Full', type: 'fullstack-stateless-app', primary: 'static/index.html' });
@@ -180,17 +181,19 @@ describe('files[] and README', () => {
     await fs.writeFile(path.join(dir, 'static', 'index.html'), '<html></html>');
     await fs.writeFile(path.join(dir, 'static', 'README.md'), 'nested');
     await fs.writeFile(path.join(dir, '.published.json'), '{}');
+    await fs.writeFile(path.join(dir, 'static', '.Published.JSON'), '{}');
     await fs.symlink('/etc/hostname', path.join(dir, 'link.txt'));
     c.tick(10);
     const opened = await store.open(r.slug);
     expect(opened.files.map((f) => f.path)).toEqual(['backend.py', 'static/README.md', 'static/index.html']);
     expect(opened.files[0]!.bytes).toBe(3000);
-    expect(opened.updatedAt).toBe('2026-06-01T12:00:10+00:00');
+    expect(opened.updatedAt).toBe('2026-06-01T12:00:00+00:00'); // open is a read: nothing saved
 
+    expect(await store.reconcile(r.slug)).toBe(true);
+    expect((await store.read(r.slug)).updatedAt).toBe('2026-06-01T12:00:10+00:00');
     const before = await fs.stat(path.join(dir, 'metadata.json'));
     c.tick(10);
-    const again = await store.open(r.slug);
-    expect(again.updatedAt).toBe('2026-06-01T12:00:10+00:00');
+    expect(await store.reconcile(r.slug)).toBe(false);
     const after = await fs.stat(path.join(dir, 'metadata.json'));
     expect(after.mtimeMs).toBe(before.mtimeMs);
     expect(after.ino).toBe(before.ino);
@@ -208,12 +211,13 @@ describe('files[] and README', () => {
     const log = path.join(root, r.slug, 'backend.log');
     await fs.writeFile(log, 'started\n');
     c.tick(5);
-    const first = await store.open(r.slug);
+    expect(await store.reconcile(r.slug)).toBe(true);
+    const first = await store.read(r.slug);
     expect(first.files.map((f) => f.path)).toEqual(['backend.log']);
     await fs.appendFile(log, 'GET /api/health 200\n'.repeat(100));
     c.tick(5);
-    const again = await store.open(r.slug);
-    expect(again.updatedAt).toBe(first.updatedAt);
+    expect(await store.reconcile(r.slug)).toBe(false);
+    expect((await store.read(r.slug)).updatedAt).toBe(first.updatedAt);
   });
 
   it('renders data sources and provenance sections (format §2.4, §3)', async () => {
@@ -278,18 +282,222 @@ describe('delete', () => {
 });
 
 describe('events', () => {
-  it('tells listeners which artifact changed', async () => {
+  it('emits one typed change per write, saying who made it', async () => {
     const { store } = await setup();
-    const seen: string[][] = [];
-    store.onChanged((s) => seen.push(s));
+    const seen: ArtifactsChanged[] = [];
+    store.onChanged((e) => seen.push(e));
     const r = await store.create({ name: 'E', type: 'document' });
     await store.rename(r.slug, 'F');
-    expect(seen).toEqual([[r.slug], [r.slug]]);
+    await store.update(r.slug, { port: 5000 }, 'agent');
+    await store.delete(r.slug);
+    expect(seen.map((e) => e.changes.map((c) => [c.slug, c.kind, c.by]))).toEqual([
+      [[r.slug, 'created', 'user']],
+      [[r.slug, 'record', 'user']],
+      [[r.slug, 'record', 'agent']],
+      [[r.slug, 'removed', 'user']],
+    ]);
+    expect(seen[1]!.changes[0]!.item).toMatchObject({ slug: r.slug, name: 'F' });
+    expect(seen[3]!.changes[0]!.item).toBeUndefined();
+  });
+
+  it('a listener that throws does not stop the write or the other listeners; dispose unsubscribes', async () => {
+    const { store } = await setup();
+    const seen: string[] = [];
+    store.onChanged(() => {
+      throw new Error('broken listener');
+    });
+    const sub = store.onChanged((e) => seen.push(e.changes[0]!.kind));
+    const r = await store.create({ name: 'E', type: 'document' });
+    sub.dispose();
+    await store.rename(r.slug, 'F');
+    expect(seen).toEqual(['created']);
   });
 
   it('errors are KilnErrors', async () => {
     const { store } = await setup();
     await store.open('missing').catch((e: unknown) => expect(e).toBeInstanceOf(KilnError));
     expect.assertions(1);
+  });
+});
+
+describe('reads never write', () => {
+  it('open and read leave metadata.json and README.md untouched, even when files changed on disk', async () => {
+    const c = clock();
+    const { store, root } = await setup({ now: c.now });
+    const r = await store.create({ name: 'Pure', type: 'document', primary: 'doc.md' });
+    const dir = path.join(root, r.slug);
+    await fs.writeFile(path.join(dir, 'doc.md'), '# new on disk');
+    await fs.mkdir(path.join(dir, 'data'));
+    await fs.writeFile(path.join(dir, 'data', 'a.csv'), 'x\n1\n');
+    const meta = path.join(dir, 'metadata.json');
+    const [beforeMeta, beforeReadme, beforeStat] = await Promise.all([fs.readFile(meta), fs.readFile(path.join(dir, 'README.md')), fs.stat(meta)]);
+    const seen: ArtifactsChanged[] = [];
+    store.onChanged((e) => seen.push(e));
+    c.tick(30);
+
+    const opened = await store.open(r.slug);
+    expect(opened.files.map((f) => f.path)).toEqual(['data/a.csv', 'doc.md']); // computed in memory
+    expect((await store.read(r.slug)).files).toEqual([]); // as stored
+    await store.list();
+
+    const afterStat = await fs.stat(meta);
+    expect(afterStat.mtimeMs).toBe(beforeStat.mtimeMs);
+    expect(afterStat.ino).toBe(beforeStat.ino);
+    expect((await fs.readFile(meta)).equals(beforeMeta)).toBe(true);
+    expect((await fs.readFile(path.join(dir, 'README.md'))).equals(beforeReadme)).toBe(true);
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('the files service (the one door)', () => {
+  it('writes and removes with one `files` change each, carrying the new list item', async () => {
+    const { store, root } = await setup();
+    const r = await store.create({ name: 'Door', type: 'html-app' });
+    const seen: ArtifactsChanged[] = [];
+    store.onChanged((e) => seen.push(e));
+    expect(await store.files.write(r.slug, './static/index.html', '<p>hi</p>', 'agent')).toEqual({ path: 'static/index.html', bytes: 9 });
+    expect(await fs.readFile(path.join(root, r.slug, 'static', 'index.html'), 'utf8')).toBe('<p>hi</p>');
+    expect(seen).toEqual([
+      { changes: [{ slug: r.slug, kind: 'files', by: 'agent', paths: ['static/index.html'], item: expect.objectContaining({ slug: r.slug, fileCount: 1 }) }] },
+    ]);
+    expect((await store.read(r.slug)).files.map((f) => f.path)).toEqual(['static/index.html']); // files[] saved
+    expect(await store.files.remove(r.slug, 'static', 'user')).toBe(true);
+    expect(seen[1]).toEqual({ changes: [{ slug: r.slug, kind: 'files', by: 'user', paths: ['static'], item: expect.objectContaining({ fileCount: 0 }) }] });
+    expect(await store.files.remove(r.slug, 'static', 'user')).toBe(false);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('refuses bookkeeping files in any letter case and publish state at any depth, for reads and writes', async () => {
+    const { store, root } = await setup();
+    const r = await store.create({ name: 'Door', type: 'html-app' });
+    const dir = path.join(root, r.slug);
+    await fs.mkdir(path.join(dir, 'site'));
+    await fs.writeFile(path.join(dir, 'site', '.PUBLISHED.json'), '{"x":{"password":"pw"}}');
+    const meta = await fs.readFile(path.join(dir, 'metadata.json'), 'utf8');
+    for (const rel of ['Metadata.JSON', 'metadata.json', 'readme.md', 'README.MD', 'Backend.Log', '.published.json', 'site/.PUBLISHED.json', './metadata.json']) {
+      await expect(store.files.write(r.slug, rel, '{}', 'agent'), rel).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'reserved-file' });
+      await expect(store.files.read(r.slug, rel), rel).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'reserved-file' });
+      expect(await store.files.find(r.slug, rel), rel).toBeNull();
+    }
+    expect(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')).toBe(meta);
+    expect(await fs.readFile(path.join(dir, 'site', '.PUBLISHED.json'), 'utf8')).toContain('pw');
+    // A README.md below the top level is content, as in anton's files[].
+    await store.files.write(r.slug, 'docs/README.md', 'nested', 'agent');
+    expect((await store.files.read(r.slug, 'docs/README.md')).data.toString()).toBe('nested');
+  });
+});
+
+describe('the watcher seam', () => {
+  it('isOwnChange is true for what Kiln just wrote or removed, false once someone else edits it', async () => {
+    const { store, root } = await setup();
+    const r = await store.create({ name: 'Seam', type: 'html-app' });
+    expect(store.isOwnChange(r.slug, '')).toBe(true); // the folder Kiln made
+    expect(store.isOwnChange(r.slug, 'metadata.json')).toBe(true);
+    expect(store.isOwnChange(r.slug, 'README.md')).toBe(true);
+    await store.files.write(r.slug, 'static/app.js', 'one', 'agent');
+    expect(store.isOwnChange(r.slug, 'static/app.js')).toBe(true);
+    expect(store.isOwnChange(r.slug, 'static')).toBe(true); // the folder made on the way
+    expect(store.isOwnChange(r.slug, 'metadata.json')).toBe(true); // files[] rewritten by Kiln
+
+    const file = path.join(root, r.slug, 'static', 'app.js');
+    await fs.writeFile(file, 'edited in an editor');
+    expect(store.isOwnChange(r.slug, 'static/app.js')).toBe(false);
+    expect(store.isOwnChange(r.slug, 'never-written.txt')).toBe(false);
+
+    await store.files.remove(r.slug, 'static', 'agent');
+    expect(store.isOwnChange(r.slug, 'static')).toBe(true);
+    expect(store.isOwnChange(r.slug, 'static/app.js')).toBe(true); // gone with the folder Kiln removed
+    await fs.mkdir(path.join(root, r.slug, 'static'));
+    expect(store.isOwnChange(r.slug, 'static')).toBe(false); // made again, by someone else
+    expect(store.isOwnChange('../x', 'a')).toBe(false);
+  });
+
+  it('applyOutsideChange reconciles files[] and emits one `by: outside` change', async () => {
+    const c = clock();
+    const { store, root } = await setup({ now: c.now });
+    const r = await store.create({ name: 'Outside', type: 'document' });
+    await store.list(); // the index knows the artifact
+    const seen: ArtifactsChanged[] = [];
+    store.onChanged((e) => seen.push(e));
+    await fs.writeFile(path.join(root, r.slug, 'notes.md'), 'from an editor');
+    c.tick(3);
+    await store.applyOutsideChange(r.slug, ['notes.md']);
+    expect(seen).toEqual([
+      { changes: [{ slug: r.slug, kind: 'files', by: 'outside', paths: ['notes.md'], item: expect.objectContaining({ fileCount: 1, updatedAt: '2026-06-01T12:00:03+00:00' }) }] },
+    ]);
+    expect((await store.read(r.slug)).files.map((f) => f.path)).toEqual(['notes.md']);
+    expect(store.isOwnChange(r.slug, 'metadata.json')).toBe(true); // the reconcile's own save is no new outside change
+
+    // only the record changed (anton renamed it): a `record` change, with the new name
+    const meta = path.join(root, r.slug, 'metadata.json');
+    await fs.writeFile(meta, JSON.stringify({ ...(await readJson(meta)), name: 'Renamed by anton' }));
+    await store.applyOutsideChange(r.slug, ['metadata.json']);
+    expect(seen[1]!.changes).toEqual([expect.objectContaining({ kind: 'record', by: 'outside', item: expect.objectContaining({ name: 'Renamed by anton' }) })]);
+
+    // a folder made by hand, then removed by hand; noise alone (backend.log, publish state) says nothing
+    await fs.mkdir(path.join(root, 'hand-made'));
+    await store.applyOutsideChange('hand-made', ['']);
+    expect(seen[2]!.changes).toEqual([expect.objectContaining({ slug: 'hand-made', kind: 'created', by: 'outside', item: expect.objectContaining({ damaged: expect.anything() }) })]);
+    await fs.rm(path.join(root, 'hand-made'), { recursive: true });
+    await store.applyOutsideChange('hand-made', ['']);
+    expect(seen[3]!.changes).toEqual([{ slug: 'hand-made', kind: 'removed', by: 'outside' }]);
+    await store.applyOutsideChange(r.slug, ['backend.log', 'site/.published.json']);
+    await store.applyOutsideChange('../escape', ['x']);
+    expect(seen).toHaveLength(4);
+  });
+
+  it('applyOutsideChange never throws for a damaged record; the change still says what happened', async () => {
+    const { store, root } = await setup();
+    const r = await store.create({ name: 'Broken', type: 'document' });
+    await store.list();
+    await fs.writeFile(path.join(root, r.slug, 'metadata.json'), '{not json');
+    await fs.writeFile(path.join(root, r.slug, 'a.txt'), 'x');
+    const seen: ArtifactsChanged[] = [];
+    store.onChanged((e) => seen.push(e));
+    await expect(store.applyOutsideChange(r.slug, ['metadata.json', 'a.txt'])).resolves.toBeUndefined();
+    expect(seen[0]!.changes[0]).toMatchObject({ slug: r.slug, kind: 'files', by: 'outside', item: { damaged: { reason: expect.stringMatching(/not valid JSON/) } } });
+    expect(await fs.readFile(path.join(root, r.slug, 'metadata.json'), 'utf8')).toBe('{not json'); // never written
+  });
+});
+
+describe('outside changes at the top level', () => {
+  it('says nothing for a stray file beside the artifacts, and lists a folder linked outside as damaged', async () => {
+    const { store, root, ws } = await setup();
+    const seen: ArtifactsChanged[] = [];
+    store.onChanged((e) => seen.push(e));
+    await fs.writeFile(path.join(root, 'notes.txt'), 'not an artifact');
+    await store.applyOutsideChange('notes.txt', ['']);
+    expect(seen).toEqual([]);
+    await fs.symlink(ws, path.join(root, 'linked-out'));
+    await store.applyOutsideChange('linked-out', ['']);
+    expect(seen).toEqual([
+      { changes: [{ slug: 'linked-out', kind: 'created', by: 'outside', item: expect.objectContaining({ damaged: { reason: expect.stringMatching(/outside the artifacts folder/) } }) }] },
+    ]);
+  });
+});
+
+describe('the files service refuses bad input with a sentence and loses nothing', () => {
+  it('paths out of the artifact (also through a symlink), a folder as a file, and bad slugs', async () => {
+    const { store, root, ws } = await setup();
+    const r = await store.create({ name: 'Bad', type: 'html-app' });
+    await fs.writeFile(path.join(ws, 'outside.txt'), 'keep me');
+    await fs.symlink(ws, path.join(root, r.slug, 'escape'));
+    await store.files.write(r.slug, 'static/index.html', 'page', 'user');
+    const seen: ArtifactsChanged[] = [];
+    store.onChanged((e) => seen.push(e));
+    for (const rel of ['../x.txt', '/etc/passwd', 'escape/outside.txt', 'a/../../x', 'C:\\x']) {
+      await expect(store.files.write(r.slug, rel, 'overwritten', 'agent'), rel).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'outside-artifact' });
+      await expect(store.files.read(r.slug, rel), rel).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(store.files.remove(r.slug, rel, 'agent'), rel).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    await expect(store.files.write(r.slug, 'static', 'x', 'agent')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/is a folder/) });
+    await expect(store.files.read(r.slug, 'static')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/not a regular file/) });
+    await expect(store.files.read(r.slug, 'nope.txt')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    for (const slug of ['..', 'a/b', '', 'x\0y']) {
+      await expect(store.files.write(slug, 'a.txt', 'x', 'agent'), slug).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect(await fs.readFile(path.join(ws, 'outside.txt'), 'utf8')).toBe('keep me');
+    expect(await fs.readFile(path.join(root, r.slug, 'static', 'index.html'), 'utf8')).toBe('page');
+    expect(seen).toEqual([]); // nothing written, nothing announced
   });
 });

@@ -1,22 +1,30 @@
-import { KeyedQueue } from '../concurrency/keyed-queue';
-import { lstatSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isAtomicTempFile, isBackendLog, isMetadataFile, isPublishStateFile, README_FILE, slugProblem } from '../../../shared/artifacts/rules';
 import {
   createArtifactInputSchema,
   updateArtifactInputSchema,
+  type ArtifactChange,
   type ArtifactListItem,
   type ArtifactRecord,
+  type ChangeAuthor,
   type CreateArtifactInput,
   type UpdateArtifactInput,
 } from '../../../shared/contract/artifacts';
 import { describeZodError, KilnError } from '../../../shared/contract/core';
-import { writeFileAtomic } from '../fs/atomic-write';
-import { checkSlugShape, isInside, normalizeRelPath, realpathOfExisting } from './confine';
+import { Emitter, type Disposable } from '../../../shared/lib/emitter';
+import { KeyedQueue } from '../concurrency/keyed-queue';
+import { ArtifactFiles } from './artifact-files';
+import { normalizeRelPath } from './confine';
 import { sameFiles, walkFiles } from './files';
-import { renderReadme } from './readme';
-import { MAX_METADATA_BYTES, parseRecord, serializeRecord, type ParseResult } from './record';
-import { baseSlug, newArtifactId, slugFor } from './slug';
-import { isoSeconds, timeValue } from './time';
+import { ListIndex } from './list-index';
+import { OwnWrites } from './own-writes';
+import { ArtifactPaths } from './paths';
+import { applyTurn, cleanName, loadRecord, readRecord, recordPaths, writeRecord, type TurnInput } from './records';
+import { baseSlug, newArtifactId } from './slug';
+import { isoSeconds } from './time';
+
+export type { TurnInput } from './records';
 
 export interface ArtifactStoreOptions {
   /** The current workspace folder; read on every call so a settings change applies at once. */
@@ -28,262 +36,197 @@ export interface ArtifactStoreOptions {
   workspaceOverridden?: boolean;
 }
 
-export interface TurnInput {
-  conversation: string;
-  title?: string | null;
-  index: number;
-  timestamp?: string;
-  prompt: string;
-  filesTouched: readonly string[];
-}
-
 export interface DeleteResult {
   movedTo: 'os-trash' | 'workspace-trash';
   location: string | null;
 }
 
-interface CacheEntry {
-  mtimeMs: number;
-  size: number;
-  ino: number;
-  item: ArtifactListItem;
+/** The payload of `artifacts.changed`. */
+export interface ArtifactsChanged {
+  changes: ArtifactChange[];
+  rescan?: true;
 }
 
 const MAX_NAME = 200;
-const SUMMARY_LIMIT = 240;
 
 /**
- * The anton-compatible artifact store (anton-format.md §1–2). Every write to one artifact
- * runs in that artifact's queue, re-reading the record from disk first, so concurrent
- * updates never lose a field and keys Kiln doesn't know survive. Records that can't be read
- * are listed as damaged and never written.
+ * The anton-compatible artifact store (anton-format.md §1–2) and the one door to artifact
+ * folders (`files`). Every write to one artifact runs in that artifact's queue, re-reading the
+ * record from disk first, so concurrent updates never lose a field and keys Kiln doesn't know
+ * survive; records that can't be read are listed as damaged and never written. Reads never
+ * write. Every write emits one `artifacts.changed` change at once, saying who made it.
  */
 export class ArtifactStore {
-  /** Writes to one artifact folder run one at a time (no lost fields from concurrent updates). */
-  private readonly queue = new KeyedQueue();
-  /** List items by absolute folder, valid while metadata.json's stat signature holds. */
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly listeners = new Set<(slugs: string[]) => void>();
-  /**
-   * The last full list, trusted without any disk access while a watcher covers the root
-   * (it invalidates on every change); without a watcher each list re-checks every record's stat.
-   */
-  private listCache: { root: string; items: ArtifactListItem[] } | null = null;
-  private watchedRoot: string | null = null;
-  /** metadata.json stat signature after each of our own saves, so the watcher can skip its echo. */
-  private readonly ownWrites = new Map<string, string>();
-  private readonly now: () => Date;
+  /** Confined, checked access to the files inside artifact folders. */
+  readonly files: ArtifactFiles;
   readonly workspaceOverridden: boolean;
+  private readonly queue = new KeyedQueue();
+  private readonly paths: ArtifactPaths;
+  private readonly index: ListIndex;
+  private readonly own = new OwnWrites();
+  private readonly changed = new Emitter<ArtifactsChanged>();
+  private readonly now: () => Date;
 
   constructor(private readonly options: ArtifactStoreOptions) {
     this.now = options.now ?? (() => new Date());
     this.workspaceOverridden = options.workspaceOverridden ?? false;
+    this.paths = new ArtifactPaths(options.workspaceDir);
+    this.index = new ListIndex(() => this.paths.root());
+    this.files = new ArtifactFiles({ paths: this.paths, own: this.own, changed: (slug, rels, by) => this.filesChanged(slug, rels, by) });
   }
 
   /** `<workspace>/.anton/artifacts`. */
   root(): string {
-    return path.join(this.options.workspaceDir(), '.anton', 'artifacts');
+    return this.paths.root();
   }
 
   workspace(): string {
-    return this.options.workspaceDir();
+    return this.paths.workspace();
   }
 
-  onChanged(listener: (slugs: string[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Every change, once, as it happens. */
+  onChanged(listener: (event: ArtifactsChanged) => void): Disposable {
+    return this.changed.on(listener);
   }
 
-  /** Tells listeners (the watcher's event, the renderer) that these artifacts changed. */
-  notify(slugs: string[]): void {
-    if (slugs.length === 0) return;
-    for (const l of this.listeners) {
-      try {
-        l(slugs);
-      } catch {
-        // a listener's failure is its own
-      }
-    }
+  /** Tells listeners the whole list changed (the workspace moved): cached entries are dropped. */
+  rescan(): void {
+    this.index.invalidate();
+    this.changed.fire({ changes: [], rescan: true });
   }
 
   /** Forgets cached list entries (all, or one folder) so the next list re-reads them. */
   invalidate(slug?: string): void {
-    this.listCache = null;
-    if (slug === undefined) this.cache.clear();
-    else this.cache.delete(path.join(this.root(), slug));
+    this.index.invalidate(slug);
   }
 
-  /** True when an artifact's metadata.json is still exactly what this store last wrote. */
-  isOwnWrite(slug: string): boolean {
-    const dir = path.join(this.root(), slug);
-    const mine = this.ownWrites.get(dir);
-    if (!mine) return false;
-    const st = lstatSync(path.join(dir, 'metadata.json'), { throwIfNoEntry: false });
-    return st !== undefined && signature(st) === mine;
+  /** True while a watcher covers the current root (outside changes then show live). */
+  isWatched(): boolean {
+    return this.index.isWatched();
   }
 
   /** Called by the watcher: while `root` is watched, an unchanged list is served from memory. */
   setWatchedRoot(root: string | null): void {
-    this.watchedRoot = root;
-    this.listCache = null;
+    this.index.setWatchedRoot(root);
   }
 
   // ── paths ────────────────────────────────────────────────────────────────────────────
 
   /** Absolute folder of an artifact; refuses odd names and links that leave the root. */
-  async dir(slug: string): Promise<string> {
-    checkSlugShape(slug);
-    const root = this.root();
-    const abs = path.join(root, slug);
-    let st;
-    try {
-      st = await fs.lstat(abs);
-    } catch {
-      throw new KilnError('NOT_FOUND', `There is no artifact "${slug}" in ${root}.`);
-    }
-    if (st.isSymbolicLink()) {
-      const [realRoot, real] = await Promise.all([realpathOfExisting(root), realpathOfExisting(abs)]);
-      if (!isInside(realRoot, real) || real === realRoot) {
-        throw new KilnError('FORBIDDEN', `The artifact folder "${slug}" is a link to a place outside the artifacts folder; Kiln will not use it.`);
-      }
-      const target = await fs.stat(abs).catch(() => null);
-      if (!target?.isDirectory()) throw new KilnError('NOT_FOUND', `The artifact folder "${slug}" is a broken link.`);
-      return abs;
-    }
-    if (!st.isDirectory()) throw new KilnError('NOT_FOUND', `"${slug}" is not an artifact folder.`);
-    return abs;
+  dir(slug: string): Promise<string> {
+    return this.paths.dir(slug);
+  }
+
+  /** Where an artifact's folder is, without touching the disk (the slug checked). */
+  folderPath(slug: string): string {
+    return this.paths.folderPath(slug);
   }
 
   /** Absolute path of a file inside an artifact; FORBIDDEN for anything that would leave it. */
-  async resolveFile(slug: string, relPath: string): Promise<string> {
-    const dir = await this.dir(slug);
-    const rel = normalizeRelPath(relPath);
-    const abs = path.join(dir, ...rel.split('/'));
-    const [realDir, real] = await Promise.all([fs.realpath(dir), realpathOfExisting(abs)]);
-    if (!isInside(realDir, real) || real === realDir) {
-      throw new KilnError('FORBIDDEN', `"${relPath.slice(0, 120)}" leads outside the artifact "${slug}".`);
-    }
-    return abs;
+  resolveFile(slug: string, relPath: string): Promise<string> {
+    return this.paths.resolveFile(slug, relPath);
   }
 
-  // ── reads ────────────────────────────────────────────────────────────────────────────
+  // ── reads (never write) ──────────────────────────────────────────────────────────────
 
   /** Every artifact folder, newest `updatedAt` first; damaged records included with a reason. */
-  async list(): Promise<ArtifactListItem[]> {
-    const root = this.root();
-    if (this.listCache && this.listCache.root === root && this.watchedRoot === root) {
-      return this.listCache.items.map((i) => ({ ...i }));
-    }
-    const items = await this.scan(root);
-    this.listCache = { root, items };
-    return items.map((i) => ({ ...i }));
+  list(): Promise<ArtifactListItem[]> {
+    return this.index.list();
   }
 
-  private async scan(root: string): Promise<ArtifactListItem[]> {
-    let entries;
-    try {
-      entries = await fs.readdir(root, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new KilnError('IO', `Could not read the artifacts folder ${root}.`, (error as Error).message);
-    }
-    let realRoot: string | null = null;
-    const seen = new Set<string>();
-    // Cache hits are answered synchronously; only new or changed records cost a promise.
-    const items: (ArtifactListItem | Promise<ArtifactListItem | null>)[] = [];
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const abs = path.join(root, e.name);
-      seen.add(abs);
-      if (e.isDirectory()) {
-        items.push(this.cachedItem(abs) ?? this.itemFor(abs, e.name));
-        continue;
-      }
-      if (!e.isSymbolicLink()) continue;
-      items.push(
-        (async () => {
-          realRoot ??= await realpathOfExisting(root);
-          const real = await realpathOfExisting(abs);
-          if (!isInside(realRoot, real) || real === realRoot) {
-            return this.damagedItem(abs, e.name, 'This folder is a link to a place outside the artifacts folder; Kiln will not read it.');
-          }
-          const st = await fs.stat(abs).catch(() => null);
-          if (!st?.isDirectory()) return this.damagedItem(abs, e.name, 'This folder is a broken link.');
-          return this.itemFor(abs, e.name);
-        })(),
-      );
-    }
-    for (const key of this.cache.keys()) if (path.dirname(key) === root && !seen.has(key)) this.cache.delete(key);
-    const resolved = await Promise.all(items);
-    const list = resolved.filter((i): i is ArtifactListItem => i !== null);
-    const keys = new Map(list.map((i) => [i, [timeValue(i.updatedAt), timeValue(i.createdAt)] as const]));
-    list.sort((a, b) => {
-      const ka = keys.get(a)!;
-      const kb = keys.get(b)!;
-      return kb[0] - ka[0] || kb[1] - ka[1] || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
-    });
-    return list;
-  }
-
-  /** The record with files[] reconciled against the disk (persisted only if they changed). */
+  /** The record with files[] as they are on disk now (computed in memory; nothing is saved). */
   async open(slug: string): Promise<ArtifactRecord> {
     const dir = await this.dir(slug);
-    return this.queue.run(dir, async () => {
-      const record = await this.load(dir, slug);
-      const files = await walkFiles(dir);
-      if (sameFiles(files, record.files)) return record;
-      record.files = files;
-      return this.save(dir, record);
-    });
+    const record = await loadRecord(dir, slug);
+    record.files = await walkFiles(dir);
+    return record;
+  }
+
+  /** The record exactly as stored in metadata.json: cheap, for callers that need no files[]. */
+  async read(slug: string): Promise<ArtifactRecord> {
+    return loadRecord(await this.dir(slug), slug);
+  }
+
+  // ── the watcher's seam ───────────────────────────────────────────────────────────────
+
+  /**
+   * True when the path (`/` separated, `''` for the folder itself) is exactly as Kiln last
+   * left it, so a watcher notice about it is the echo of Kiln's own write.
+   */
+  isOwnChange(slug: string, relPath: string): boolean {
+    if (slugProblem(slug)) return false;
+    const parts = relPath.split('/').filter((p) => p !== '');
+    return this.own.isOwn(path.join(this.root(), slug, ...parts));
   }
 
   /**
-   * Like open, for the watcher: quietly skips damaged or vanished records. True if files
-   * changed. `notify: false` when the caller reports the change itself.
+   * A change Kiln didn't make (an editor, anton, a backend): reconciles files[] and the list
+   * and emits one change `by: 'outside'`. Never throws.
    */
-  async reconcile(slug: string, notify = true): Promise<boolean> {
+  async applyOutsideChange(slug: string, relPaths: string[]): Promise<void> {
+    if (slugProblem(slug) || slug.startsWith('.')) return;
+    const rels = relPaths.filter((p) => p === '' || (!isBackendLog(p) && !isPublishStateFile(p) && !isAtomicTempFile(path.posix.basename(p))));
+    if (rels.length === 0) return;
+    const known = this.index.knows(slug);
+    try {
+      const dir = await this.dir(slug).catch(() => null);
+      if (!dir) {
+        this.index.invalidate(slug);
+        // A folder linked outside the root is still listed (damaged); a stray file is no artifact.
+        const item = await this.index.item(slug);
+        const gone = item === null && !(await fs.lstat(path.join(this.root(), slug)).catch(() => null));
+        if (item) this.emit({ slug, kind: known ? 'record' : 'created', by: 'outside', item });
+        else if (gone && (known || rels.includes(''))) this.emit({ slug, kind: 'removed', by: 'outside' });
+        return;
+      }
+      const content = rels.filter((p) => p !== '' && !isMetadataFile(p) && p.toLowerCase() !== README_FILE.toLowerCase());
+      const item = await this.queue.run(dir, () => this.reconcileIn(dir, slug));
+      // `created` only for a folder that appeared; a change to its record alone is `record`.
+      const onlyRecord = content.length === 0 && !rels.includes('');
+      const kind = rels.includes('') && !known ? 'created' : onlyRecord ? 'record' : 'files';
+      this.emit({ slug, kind, by: 'outside', ...(content.length > 0 ? { paths: content } : {}), ...(item ? { item } : {}) });
+    } catch {
+      // A folder that broke mid-way: the next list shows its state.
+      this.index.invalidate(slug);
+    }
+  }
+
+  // ── writes (each emits one change) ───────────────────────────────────────────────────
+
+  /**
+   * Brings files[] in line with the disk, saving only when they differ. Call it after an
+   * outside change and before publishing. True when the record changed.
+   */
+  async reconcile(slug: string, by: ChangeAuthor = 'user'): Promise<boolean> {
     let dir: string;
     try {
       dir = await this.dir(slug);
     } catch {
-      this.invalidate(slug);
+      this.index.invalidate(slug);
       return false;
     }
     return this.queue.run(dir, async () => {
-      const read = await this.readRecord(dir, slug);
+      const read = await readRecord(dir, slug);
       if (!read.ok) return false;
       const files = await walkFiles(dir);
       if (sameFiles(files, read.record.files)) return false;
-      read.record.files = files;
-      await this.save(dir, read.record, true, notify);
+      const item = await this.save(dir, read.record);
+      this.emit({ slug, kind: 'files', by, item });
       return true;
     });
   }
 
-  // ── writes ───────────────────────────────────────────────────────────────────────────
-
-  async create(input: CreateArtifactInput): Promise<ArtifactRecord> {
+  async create(input: CreateArtifactInput, by: ChangeAuthor = 'user'): Promise<ArtifactRecord> {
     const parsed = createArtifactInputSchema.safeParse(input);
     if (!parsed.success) throw new KilnError('VALIDATION', `Can't create the artifact: ${describeZodError(parsed.error)}.`);
     const { type } = parsed.data;
     const trimmed = cleanName(parsed.data.name);
     const name = trimmed === '' ? baseSlug('') : trimmed;
     const primary = parsed.data.primary && parsed.data.primary.trim() !== '' ? normalizeRelPath(parsed.data.primary.trim()) : null;
-    const root = this.root();
-    await fs.mkdir(root, { recursive: true });
     const id = newArtifactId();
-    const base = slugFor(name, id);
-    let slug = base;
-    for (let n = 2; ; n++) {
-      try {
-        await fs.mkdir(path.join(root, slug));
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw error;
-        slug = `${base}-${n}`;
-      }
-    }
-    const dir = path.join(root, slug);
+    const slug = await this.paths.allocate(name, id);
+    const dir = path.join(this.root(), slug);
+    this.own.written(dir);
     const stamp = isoSeconds(this.now());
     const record: ArtifactRecord = {
       schemaVersion: 1,
@@ -300,21 +243,24 @@ export class ArtifactStore {
       files: [],
       provenance: [],
     };
+    let item: ArtifactListItem;
     try {
-      return await this.queue.run(dir, () => this.save(dir, record, false));
+      item = await this.queue.run(dir, () => this.save(dir, record, false));
     } catch (error) {
       // The folder is brand new and ours: don't leave a half-made artifact behind.
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      this.own.removed(dir);
       throw new KilnError('IO', `Could not create the artifact "${name}".`, (error as Error).message);
     }
+    this.emit({ slug, kind: 'created', by, item });
+    return record;
   }
 
   /** Changes only the given keys; `null`/blank clears primary and port, `[]` clears datasources. */
-  async update(slug: string, patch: UpdateArtifactInput): Promise<ArtifactRecord> {
+  async update(slug: string, patch: UpdateArtifactInput, by: ChangeAuthor = 'user'): Promise<ArtifactRecord> {
     const parsed = updateArtifactInputSchema.safeParse(patch);
     if (!parsed.success) throw new KilnError('VALIDATION', `Can't update "${slug}": ${describeZodError(parsed.error)}.`);
     const p = parsed.data;
-    const dir = await this.dir(slug);
     let primary: string | null | undefined;
     if (p.primary !== undefined) {
       if (p.primary === null || p.primary.trim() === '') primary = null;
@@ -323,193 +269,101 @@ export class ArtifactStore {
         primary = normalizeRelPath(p.primary.trim());
       }
     }
-    return this.queue.run(dir, async () => {
-      const record = await this.load(dir, slug);
+    return this.changeRecord(slug, by, (record) => {
       if (primary !== undefined) record.primary = primary;
       if (p.port !== undefined) record.port = p.port;
       if (p.datasources !== undefined) record.datasources = p.datasources;
-      return this.save(dir, record);
     });
   }
 
   /** Changes the human name only; the slug (and so every path and link) stays. */
-  async rename(slug: string, name: string): Promise<ArtifactRecord> {
+  async rename(slug: string, name: string, by: ChangeAuthor = 'user'): Promise<ArtifactRecord> {
     const clean = typeof name === 'string' ? cleanName(name) : '';
+    this.paths.folderPath(slug); // a bad slug is refused before a bad name is
     if (clean === '') throw new KilnError('VALIDATION', 'The new name is empty; type a name.');
     if (clean.length > MAX_NAME) throw new KilnError('VALIDATION', `The name is ${clean.length} characters long; keep it under ${MAX_NAME}.`);
-    const dir = await this.dir(slug);
-    return this.queue.run(dir, async () => {
-      const record = await this.load(dir, slug);
+    return this.changeRecord(slug, by, (record) => {
       record.name = clean;
-      return this.save(dir, record);
     });
   }
 
   /** One provenance turn: the prompt (cut to 240 chars) and the files it touched. */
-  async recordTurn(slug: string, turn: TurnInput): Promise<ArtifactRecord> {
+  async recordTurn(slug: string, turn: TurnInput, by: ChangeAuthor = 'agent'): Promise<ArtifactRecord> {
     if (!turn || typeof turn.conversation !== 'string' || turn.conversation === '' || !Number.isInteger(turn.index)) {
       throw new KilnError('VALIDATION', 'A provenance turn needs a conversation id and a whole-number index.');
     }
-    const dir = await this.dir(slug);
-    return this.queue.run(dir, async () => {
-      const record = await this.load(dir, slug);
-      let entry = record.provenance.find((p) => p.conversation === turn.conversation);
-      if (!entry) {
-        entry = { conversation: turn.conversation, title: turn.title ?? null, turns: [] };
-        record.provenance.push(entry);
-      } else if (turn.title) {
-        entry.title = turn.title;
-      }
-      const prompt = turn.prompt.trim();
-      const summary = [...prompt].length > SUMMARY_LIMIT ? `${[...prompt].slice(0, SUMMARY_LIMIT - 1).join('')}…` : prompt;
-      const files_touched = [...new Set(turn.filesTouched.map((f) => f.replace(/\\/g, '/')))].sort();
-      const t = { index: turn.index, timestamp: turn.timestamp ?? isoSeconds(this.now()), summary, files_touched };
-      const at = entry.turns.findIndex((x) => x.index === turn.index);
-      if (at >= 0) entry.turns[at] = { ...entry.turns[at], ...t };
-      else entry.turns.push(t);
-      return this.save(dir, record);
-    });
+    return this.changeRecord(slug, by, (record) => applyTurn(record, turn, this.now()));
   }
 
   /** To the OS trash when the runtime has one, else to `<workspace>/.kiln/trash/`. Never erased. */
-  async delete(slug: string): Promise<DeleteResult> {
+  async delete(slug: string, by: ChangeAuthor = 'user'): Promise<DeleteResult> {
     const dir = await this.dir(slug);
-    const result = await this.queue.run(dir, async (): Promise<DeleteResult> => {
-      if (this.options.trashItem && (await this.options.trashItem(dir).catch(() => false))) {
-        return { movedTo: 'os-trash', location: null };
-      }
-      const trash = path.join(this.workspace(), '.kiln', 'trash');
-      await fs.mkdir(trash, { recursive: true });
-      const target = path.join(trash, `${slug}-${this.now().toISOString().replace(/[:.]/g, '-')}`);
-      try {
-        await fs.rename(dir, target);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') {
-          throw new KilnError('IO', `Could not move "${slug}" to the trash.`, (error as Error).message);
-        }
-        await fs.cp(dir, target, { recursive: true, verbatimSymlinks: true });
-        await fs.rm(dir, { recursive: true });
-      }
-      return { movedTo: 'workspace-trash', location: target };
-    });
-    this.cache.delete(dir);
-    this.listCache = null;
-    this.notify([slug]);
+    const result = await this.queue.run(dir, () => this.own.during([dir], () => this.trash(slug, dir)));
+    this.index.invalidate(slug);
+    this.emit({ slug, kind: 'removed', by });
     return result;
+  }
+
+  private async trash(slug: string, dir: string): Promise<DeleteResult> {
+    if (this.options.trashItem && (await this.options.trashItem(dir).catch(() => false))) {
+      return { movedTo: 'os-trash', location: null };
+    }
+    const trash = path.join(this.workspace(), '.kiln', 'trash');
+    await fs.mkdir(trash, { recursive: true });
+    const target = path.join(trash, `${slug}-${this.now().toISOString().replace(/[:.]/g, '-')}`);
+    try {
+      await fs.rename(dir, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') {
+        throw new KilnError('IO', `Could not move "${slug}" to the trash.`, (error as Error).message);
+      }
+      await fs.cp(dir, target, { recursive: true, verbatimSymlinks: true });
+      await fs.rm(dir, { recursive: true });
+    }
+    return { movedTo: 'workspace-trash', location: target };
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────
 
-
-
-  private async readRecord(dir: string, folderName: string): Promise<ParseResult> {
-    const file = path.join(dir, 'metadata.json');
-    let st;
-    try {
-      st = await fs.lstat(file);
-    } catch {
-      return { ok: false, reason: 'There is no metadata.json in this folder.' };
-    }
-    if (st.isSymbolicLink()) return { ok: false, reason: 'metadata.json is a link; Kiln only reads a real file.' };
-    if (!st.isFile()) return { ok: false, reason: 'metadata.json is not a regular file.' };
-    if (st.size > MAX_METADATA_BYTES) {
-      return { ok: false, reason: `metadata.json is ${(st.size / 1048576).toFixed(1)} MB, more than the ${MAX_METADATA_BYTES / 1048576} MB a record can be.` };
-    }
-    let raw: string;
-    try {
-      raw = await fs.readFile(file, 'utf8');
-    } catch (error) {
-      return { ok: false, reason: `metadata.json can't be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
-    }
-    return parseRecord(raw, folderName);
-  }
-
-  private async load(dir: string, slug: string): Promise<ArtifactRecord> {
-    const read = await this.readRecord(dir, slug);
-    if (!read.ok) {
-      throw new KilnError('CONFLICT', `The record of "${slug}" is damaged, so Kiln leaves it untouched. Fix or replace its metadata.json.`, read.reason);
-    }
-    return read.record;
-  }
-
-  /**
-   * Reconciles files[], bumps updatedAt (except on create), writes metadata.json, then
-   * README.md.
-   */
-  private async save(dir: string, record: ArtifactRecord, bump = true, notify = true): Promise<ArtifactRecord> {
-    record.files = await walkFiles(dir);
-    if (bump) record.updatedAt = isoSeconds(this.now());
-    record.schemaVersion ??= 1;
-    await writeFileAtomic(path.join(dir, 'metadata.json'), serializeRecord(record));
-    const st = lstatSync(path.join(dir, 'metadata.json'), { throwIfNoEntry: false });
-    if (st) this.ownWrites.set(dir, signature(st));
-    await writeFileAtomic(path.join(dir, 'README.md'), renderReadme(record));
-    this.cache.delete(dir);
-    this.listCache = null;
-    if (notify) this.notify([path.basename(dir)]);
+  /** Load, change, save in the artifact's queue; one `record` change. */
+  private async changeRecord(slug: string, by: ChangeAuthor, change: (record: ArtifactRecord) => void): Promise<ArtifactRecord> {
+    const dir = await this.dir(slug);
+    const { record, item } = await this.queue.run(dir, async () => {
+      const r = await loadRecord(dir, slug);
+      change(r);
+      return { record: r, item: await this.save(dir, r) };
+    });
+    this.emit({ slug, kind: 'record', by, item });
     return record;
   }
 
-  /**
-   * The cached item when metadata.json's stat signature is unchanged. One synchronous lstat:
-   * microseconds, and far cheaper than 2,000 round trips through libuv's thread pool
-   * (see bench/artifact-list.ts).
-   */
-  private cachedItem(abs: string): ArtifactListItem | null {
-    const hit = this.cache.get(abs);
-    if (!hit) return null;
-    let st;
-    try {
-      st = lstatSync(path.join(abs, 'metadata.json'), { throwIfNoEntry: false });
-    } catch {
-      return null;
+  /** After the files service changed files: reconcile files[] and emit one `files` change. */
+  private async filesChanged(slug: string, rels: string[], by: ChangeAuthor): Promise<void> {
+    const dir = await this.dir(slug);
+    const item = await this.queue.run(dir, () => this.reconcileIn(dir, slug));
+    this.emit({ slug, kind: 'files', by, paths: rels, ...(item ? { item } : {}) });
+  }
+
+  /** files[] brought in line (saved when they differ); the list item, or null when gone. Runs in the queue. */
+  private async reconcileIn(dir: string, slug: string): Promise<ArtifactListItem | null> {
+    const read = await readRecord(dir, slug);
+    if (read.ok) {
+      const files = await walkFiles(dir);
+      if (!sameFiles(files, read.record.files)) return this.save(dir, read.record);
     }
-    return st && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.ino === st.ino ? hit.item : null;
+    this.index.invalidate(slug);
+    return this.index.item(slug);
   }
 
-  private async itemFor(abs: string, name: string): Promise<ArtifactListItem> {
-    const file = path.join(abs, 'metadata.json');
-    const st = await fs.lstat(file).catch(() => null);
-    const read = await this.readRecord(abs, name);
-    if (!read.ok) return this.damagedItem(abs, name, read.reason);
-    const r = read.record;
-    const item: ArtifactListItem = {
-      slug: name,
-      id: r.id,
-      name: r.name,
-      description: r.description,
-      type: r.type,
-      primary: r.primary,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      fileCount: r.files.length,
-    };
-    if (st) this.cache.set(abs, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, item });
-    return item;
+  /** Reconciles files[], bumps updatedAt (except on create), writes metadata.json and README.md. */
+  private async save(dir: string, record: ArtifactRecord, bump = true): Promise<ArtifactListItem> {
+    record.files = await walkFiles(dir);
+    if (bump) record.updatedAt = isoSeconds(this.now());
+    await this.own.during(recordPaths(dir), () => writeRecord(dir, record));
+    return this.index.saved(dir, record);
   }
 
-  private async damagedItem(abs: string, name: string, reason: string): Promise<ArtifactListItem> {
-    const st = await fs.lstat(abs).catch(() => null);
-    return {
-      slug: name,
-      id: null,
-      name,
-      description: '',
-      type: null,
-      primary: null,
-      createdAt: null,
-      updatedAt: isoSeconds(st ? st.mtime : new Date(0)),
-      fileCount: 0,
-      damaged: { reason },
-    };
+  private emit(change: ArtifactChange): void {
+    this.changed.fire({ changes: [change] });
   }
-}
-
-function signature(st: { mtimeMs: number; size: number; ino: number }): string {
-  return `${st.mtimeMs}:${st.size}:${st.ino}`;
-}
-
-/** Trimmed, with control characters (which would break a README line) removed. */
-function cleanName(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
 }

@@ -2,10 +2,3 @@
 export function isoSeconds(date: Date = new Date()): string {
   return `${date.toISOString().slice(0, 19)}+00:00`;
 }
-
-/** Milliseconds of an ISO timestamp, or 0 when it can't be read (sorts last). */
-export function timeValue(iso: string | null | undefined): number {
-  if (!iso) return 0;
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? 0 : t;
-}

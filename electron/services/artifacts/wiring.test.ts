@@ -6,7 +6,7 @@ import { artifactsEndpoints } from '../../../shared/contract/artifacts';
 import { EventBus } from '../events/event-bus';
 import { ShutdownRegistry } from '../lifecycle/shutdown';
 import { SettingsStore } from '../settings/settings-store';
-import { createArtifactServices } from './index';
+import { createArtifactServices, type ArtifactsChanged } from './index';
 import { checkWorkspaceFolder } from './workspace';
 
 const temps: string[] = [];
@@ -28,9 +28,9 @@ describe('artifact services wiring', () => {
     await settings.update({ workspace: { path: path.join(base, 'ws1') } });
     const events = new EventBus();
     const shutdown = new ShutdownRegistry();
-    const seen: string[][] = [];
+    const seen: ArtifactsChanged[] = [];
     events.subscribe((name, payload) => {
-      if (name === 'artifacts.changed') seen.push((payload as { slugs: string[] }).slugs);
+      if (name === 'artifacts.changed') seen.push(payload as ArtifactsChanged);
     });
     const { store } = await createArtifactServices({
       store: { workspaceDir: () => settings.get().workspace.path! },
@@ -39,17 +39,20 @@ describe('artifact services wiring', () => {
       shutdown,
     });
     const a = await store.create({ name: 'First', type: 'document' });
-    expect(seen).toContainEqual([a.slug]);
+    expect(seen).toContainEqual({ changes: [expect.objectContaining({ slug: a.slug, kind: 'created', by: 'user' })] });
 
     await settings.update({ workspace: { path: path.join(base, 'ws2') } });
     expect(store.root()).toBe(path.join(base, 'ws2', '.anton', 'artifacts'));
     expect(await store.list()).toEqual([]);
-    await expect.poll(() => seen.some((s) => s.includes('*')), { timeout: 5000 }).toBe(true);
+    expect(seen).toContainEqual({ changes: [], rescan: true });
 
     const b = await store.create({ name: 'Second', type: 'document' });
+    await expect.poll(() => store.isWatched(), { timeout: 5000 }).toBe(true); // the watcher re-rooted
     const count = seen.length;
     await fs.writeFile(path.join(store.root(), b.slug, 'x.md'), 'outside');
-    await expect.poll(() => seen.slice(count).some((s) => s.includes(b.slug)), { timeout: 1000 }).toBe(true);
+    await expect
+      .poll(() => seen.slice(count).some((e) => e.changes.some((c) => c.slug === b.slug && c.by === 'outside' && c.paths?.includes('x.md'))), { timeout: 3000 })
+      .toBe(true);
     expect(await shutdown.runAll()).toEqual([]);
   });
 });

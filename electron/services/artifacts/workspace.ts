@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
-import { resolveUserPath } from '../../core/paths';
+import { resolveUserPath } from '../fs/user-path';
 
 /**
  * Makes sure a folder can be the workspace: absolute (or `~/…`), creatable, writable.

@@ -1,5 +1,6 @@
 import { createWriteStream, openSync, promises as fs, renameSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { BACKEND_LOG_FILE } from '../../../shared/artifacts/rules';
 
 export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
 const BUFFER_LINES = 2000;
@@ -144,5 +145,5 @@ export async function readLogTail(file: string, n: number): Promise<string[]> {
 }
 
 export function backendLogPath(artifactDir: string): string {
-  return path.join(artifactDir, 'backend.log');
+  return path.join(artifactDir, BACKEND_LOG_FILE);
 }

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { childEnv } from '../process/child-env';
 
 /**
  * True while any process of the group (or the single pid on Windows) is alive. On Linux a
@@ -40,7 +41,7 @@ function liveMembersOnLinux(pgid: number): boolean {
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   if (process.platform === 'win32') {
     // Windows has no process groups: taskkill /T takes the tree down.
-    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false });
+    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, extendEnv: false, env: childEnv() });
     return;
   }
   try {
@@ -78,7 +79,7 @@ export async function commandLineOf(pid: number): Promise<string[] | null> {
     }
   }
   if (process.platform === 'win32') return null;
-  const r = await execa('ps', ['-o', 'command=', '-p', String(pid)], { reject: false });
+  const r = await execa('ps', ['-o', 'command=', '-p', String(pid)], { reject: false, extendEnv: false, env: childEnv() });
   const line = String(r.stdout).trim();
   return r.exitCode === 0 && line ? line.split(/\s+/) : null;
 }

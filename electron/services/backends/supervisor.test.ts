@@ -197,7 +197,15 @@ describe('BackendSupervisor with real Python processes', () => {
 
   it('gives a backend only its declared DS_* variables and a minimal base environment', async () => {
     await addArtifact(ws, 'stdlib-app', 'envy', { datasources: [{ engine: 'postgres', name: '7e8971c3' }] });
-    const hostEnv = testHostEnv({ OPENAI_API_KEY: 'sk-test-not-for-backends-0000000000', KILN_TOKEN: 'secret-token' });
+    const secrets = {
+      OPENAI_API_KEY: 'sk-test-not-for-backends-0000000000',
+      KILN_TOKEN: 'secret-token',
+      KILN_PUBLISH_API_KEY: 'kiln-pub-never',
+      STRIPE_API_KEY: 'sk_live_never',
+      GITHUB_TOKEN: 'ghp_never',
+      DS_POSTGRES_7E8971C3__USER: 'from-kiln-env-never',
+    };
+    const hostEnv = testHostEnv({ ...secrets, TZ: 'UTC' });
     const { supervisor } = track(
       createTestSupervisor(ws, {
         hostEnv,
@@ -213,9 +221,10 @@ describe('BackendSupervisor with real Python processes', () => {
     expect(env.DS_POSTGRES_7E8971C3__PASSWORD).toBe('pg-pass');
     expect(env.DS_POSTGRES_7E8971C3__HOST).toBe('db.local');
     expect(Object.keys(env).filter((k) => k.startsWith('DS_')).sort()).toEqual(['DS_POSTGRES_7E8971C3__HOST', 'DS_POSTGRES_7E8971C3__PASSWORD']);
-    expect(env.OPENAI_API_KEY).toBeUndefined();
-    expect(env.KILN_TOKEN).toBeUndefined();
+    for (const name of Object.keys(secrets)) expect(env[name], name).toBeUndefined();
     expect(env.PIP_CONFIG_FILE).toBeUndefined();
+    // The child-env base set reaches it.
+    expect(env).toMatchObject({ PATH: hostEnv.PATH, HOME: hostEnv.HOME, LANG: 'C.UTF-8', TZ: 'UTC' });
     expect(env.PYTHONUNBUFFERED).toBe('1');
     expect(env.PYTHONUTF8).toBe('1');
   });
@@ -258,11 +267,15 @@ describe('BackendSupervisor with real Python processes', () => {
 
   it('refuses static artifacts and unknown slugs with clear errors', async () => {
     const { supervisor } = track(createTestSupervisor(ws));
-    await expect(supervisor.launch('missing')).rejects.toThrow(/does not exist/);
-    await expect(supervisor.launch('../x')).rejects.toThrow(/not a valid artifact name/);
+    await expect(supervisor.launch('missing')).rejects.toThrow(/There is no artifact "missing"/);
+    await expect(supervisor.launch('../x')).rejects.toThrow(/not an artifact folder name/);
     const dir = path.join(ws, '.anton/artifacts/static-one');
     await fs.mkdir(dir, { recursive: true });
-    await fs.writeFile(path.join(dir, 'metadata.json'), JSON.stringify({ type: 'html-app', primary: 'index.html' }));
+    const stamp = '2026-01-01T00:00:00+00:00';
+    await fs.writeFile(
+      path.join(dir, 'metadata.json'),
+      JSON.stringify({ id: '0badc0de', slug: 'static-one', name: 'Static', createdAt: stamp, updatedAt: stamp, type: 'html-app', primary: 'index.html' }),
+    );
     await expect(supervisor.launch('static-one')).rejects.toThrow(/only fullstack apps have a backend/);
   });
 });

@@ -1,13 +1,14 @@
 import { KeyedQueue } from '../concurrency/keyed-queue';
 import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isFullstackType } from '../../../shared/artifacts/rules';
 import { KilnError, isKilnError } from '../../../shared/contract/core';
 import type { BackendState, BackendStatus } from '../../../shared/contract/backends';
 import type { PythonService } from '../python/python-service';
-import type { ArtifactsPort } from './artifact-folders';
-import { backendEnv } from './env';
+import type { ArtifactsPort } from './artifacts-port';
+import { datasourceSlug } from '../../../shared/vault/catalog';
+import { childEnv } from '../process/child-env';
 import { backendLogPath, LogSink, readLogTail } from './log-sink';
 import { PidRegistry } from './pid-registry';
 import { stopGroup, signalGroup } from './process-group';
@@ -36,7 +37,7 @@ export interface SupervisorOptions {
   scrub: (text: string) => string;
   /** `<ws>/.kiln/state`. */
   stateDir: () => string;
-  /** Kiln's environment; only PATH/HOME/LANG(/SYSTEMROOT) are passed on. */
+  /** Kiln's environment; a backend gets only what `childEnv` lets through, plus its declared `DS_*`. */
   hostEnv: NodeJS.ProcessEnv;
   /** The preview address of an artifact (the only URL the UI gets). */
   previewUrl?: (slug: string) => Promise<string>;
@@ -135,7 +136,7 @@ export class BackendSupervisor {
   async logs(slug: string, opts: { tail: number }): Promise<string[]> {
     const r = this.runs.get(slug);
     if (r?.log) return r.log.tail(opts.tail);
-    const lines = await readLogTail(backendLogPath(this.o.artifacts.dir(slug)), opts.tail);
+    const lines = await readLogTail(backendLogPath(await this.o.artifacts.dir(slug)), opts.tail);
     return lines.map((l) => this.o.scrub(l));
   }
 
@@ -173,14 +174,12 @@ export class BackendSupervisor {
   }
 
   private async doLaunch(slug: string): Promise<BackendStatus> {
-    const dir = this.o.artifacts.dir(slug);
+    const dir = await this.o.artifacts.dir(slug);
     const record = await this.o.artifacts.open(slug);
-    if (!record.type.startsWith('fullstack')) {
+    if (!isFullstackType(record.type)) {
       throw new KilnError('UNSUPPORTED', `"${slug}" is a ${record.type || 'static'} artifact; only fullstack apps have a backend to launch.`);
     }
-    try {
-      await fs.access(path.join(dir, 'backend.py'));
-    } catch {
+    if (!(await this.o.artifacts.files.find(slug, 'backend.py'))) {
       throw new KilnError('NOT_FOUND', `"${slug}" has no backend.py. Ask the agent to create it, then launch again.`);
     }
     const old = this.runs.get(slug);
@@ -215,8 +214,8 @@ export class BackendSupervisor {
       this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
       // Before the old version is stopped: a deleted datasource or a locked keychain must
       // leave it serving (or the artifact "crashed" with the reason), never stuck installing.
-      const dsVars = await this.o.envFor(declared.map((d) => `${d.engine}-${d.name}`));
-      env = backendEnv(this.o.hostEnv, declared, dsVars);
+      const dsVars = await this.o.envFor(declared.map((d) => datasourceSlug(d.engine, d.name)));
+      env = childEnv({ host: this.o.hostEnv, python: true, datasources: { declared, vars: dsVars } });
     } catch (e) {
       const err = isKilnError(e) ? e : new KilnError('INTERNAL', 'Preparing the Python environment failed.');
       log.note(err.message);

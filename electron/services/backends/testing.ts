@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BackendStatus } from '../../../shared/contract/backends';
 import { PythonService, type PythonSettings } from '../python/python-service';
-import { ArtifactFolders } from './artifact-folders';
+import { ArtifactStore } from '../artifacts/store';
 import { BackendSupervisor, type BackendLimits, type SupervisorOptions } from './supervisor';
 
 /** Test and benchmark support: real folders, real Python, no mocks. Not used by the app. */
@@ -67,10 +67,11 @@ export function createTestSupervisor(
     idleCheckMs?: number;
     notices?: string[];
   } = {},
-): { supervisor: BackendSupervisor; python: PythonService; artifacts: ArtifactFolders; recorded: Recorded } {
+): { supervisor: BackendSupervisor; python: PythonService; artifacts: ArtifactStore; recorded: Recorded } {
   const hostEnv = opts.hostEnv ?? testHostEnv();
   const python = new PythonService({ settings: () => testPythonSettings(opts.python), workspaceDir: () => ws, env: hostEnv });
-  const artifacts = new ArtifactFolders(() => artifactsRoot(ws));
+  // The real store over the temp workspace: the same folder lookup and record writes as the app.
+  const artifacts = new ArtifactStore({ workspaceDir: () => ws });
   const recorded: Recorded = { states: [], logs: [], progress: [] };
   const limits: BackendLimits = { readyTimeoutSec: 20, maxRunning: 8, idleStopMinutes: 30, ...opts.limits };
   const supervisor = new BackendSupervisor({

@@ -5,14 +5,8 @@ import type { NoticeLog } from '../notices/notice-log';
 import type { SettingsStore } from '../settings/settings-store';
 import { PythonService } from '../python/python-service';
 import { PreviewServer } from '../preview/preview-server';
-import { ArtifactFolders, type ArtifactRecord, type ArtifactsPort } from './artifact-folders';
+import type { ArtifactStore } from '../artifacts/store';
 import { BackendSupervisor } from './supervisor';
-
-/** The artifact store as the composition root has it (async `dir`, full records). */
-export interface ArtifactStoreLike {
-  open(slug: string): Promise<{ type: string; primary: string | null; datasources: { engine: string; name: string }[] }>;
-  update(slug: string, patch: { port: number | null }): Promise<unknown>;
-}
 
 export interface BackendServicesOptions {
   workspaceDir: () => string;
@@ -22,8 +16,8 @@ export interface BackendServicesOptions {
   notices: NoticeLog;
   scrub: (text: string) => string;
   env: NodeJS.ProcessEnv;
-  /** The full artifact store when present; otherwise metadata.json is read directly. */
-  store?: ArtifactStoreLike;
+  /** The artifact store: the one door to artifact folders, for the backends and the preview. */
+  store: ArtifactStore;
   envFor: (datasourceSlugs: string[]) => Promise<Record<string, string>> | Record<string, string>;
 }
 
@@ -36,24 +30,11 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
   backends: BackendSupervisor;
   preview: PreviewServer;
 }> {
-  const folders = new ArtifactFolders(() => path.join(o.workspaceDir(), '.anton', 'artifacts'));
-  const artifacts: ArtifactsPort = o.store
-    ? {
-        dir: (slug) => folders.dir(slug),
-        open: async (slug): Promise<ArtifactRecord> => {
-          const r = await o.store!.open(slug);
-          return { type: r.type, primary: r.primary, datasources: r.datasources };
-        },
-        update: (slug, patch) => o.store!.update(slug, patch),
-      }
-    : folders;
   const stateDir = (): string => path.join(o.workspaceDir(), '.kiln', 'state');
-  // The proxy reads type and primary on every request: a plain read of metadata.json, never
-  // the store's open (which reconciles files[] and could rewrite the record on each request).
-  const preview = new PreviewServer({ artifacts: { ...artifacts, open: (slug) => folders.open(slug) }, stateFile: path.join(stateDir(), 'preview.json') });
+  const preview = new PreviewServer({ artifacts: o.store, stateFile: path.join(stateDir(), 'preview.json') });
   const python = new PythonService({ settings: () => o.settings.get().python, workspaceDir: o.workspaceDir, env: o.env });
   const backends = new BackendSupervisor({
-    artifacts,
+    artifacts: o.store,
     python,
     events: o.events,
     limits: () => o.settings.get().backends,

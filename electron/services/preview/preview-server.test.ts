@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ArtifactFolders } from '../backends/artifact-folders';
+import { ArtifactStore } from '../artifacts/store';
 import { PreviewServer } from './preview-server';
 
 interface Reply {
@@ -32,7 +32,10 @@ async function makeArtifact(root: string, slug: string, type: string, primary: s
   await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(
     path.join(dir, 'metadata.json'),
-    JSON.stringify({ schemaVersion: 1, id: '1a2b3c4d', slug, name: slug, type, primary, port: null, datasources: [] }),
+    JSON.stringify({
+      schemaVersion: 1, id: '1a2b3c4d', slug, name: slug, type, primary, port: null, datasources: [],
+      createdAt: '2026-01-01T00:00:00+00:00', updatedAt: '2026-01-01T00:00:00+00:00', description: '', files: [], provenance: [],
+    }),
   );
   for (const [rel, content] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -51,7 +54,7 @@ describe('PreviewServer', () => {
     root = path.join(tmp, '.anton', 'artifacts');
     traffic = [];
     preview = new PreviewServer({
-      artifacts: new ArtifactFolders(() => root),
+      artifacts: new ArtifactStore({ workspaceDir: () => tmp }),
       onTraffic: (s) => traffic.push(s),
       stateFile: path.join(tmp, '.kiln', 'state', 'preview.json'),
     });
@@ -114,7 +117,7 @@ describe('PreviewServer', () => {
     const port = new URL(a).port;
     expect(port).toBe(new URL(b).port);
     await preview.close();
-    const again = new PreviewServer({ artifacts: new ArtifactFolders(() => root), stateFile: path.join(tmp, '.kiln', 'state', 'preview.json') });
+    const again = new PreviewServer({ artifacts: new ArtifactStore({ workspaceDir: () => tmp }), stateFile: path.join(tmp, '.kiln', 'state', 'preview.json') });
     try {
       expect(await again.originFor('one')).toBe(a);
       // After a restart an old iframe can still load before the UI asks again.
@@ -130,7 +133,7 @@ describe('PreviewServer', () => {
     const u = new URL(await preview.urlFor('My_Report.v2'));
     expect(u.hostname).toMatch(/^h--[0-9a-f]{20}\.localhost$/);
     expect((await get(Number(u.port), u.host, '/')).body).toBe('odd');
-    await expect(preview.urlFor('../etc')).rejects.toThrow(/not a valid artifact name/);
+    await expect(preview.urlFor('../etc')).rejects.toThrow(/not an artifact folder name/);
   });
 
   it('forwards HTTP and WebSocket to a fullstack backend and says so when it is stopped', async () => {

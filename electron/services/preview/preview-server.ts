@@ -2,16 +2,22 @@ import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { isFullstackType } from '../../../shared/artifacts/rules';
 import { writeFileAtomic, toPrettyJson } from '../fs/atomic-write';
 import { PREVIEW_CSP } from './csp';
 import { hostLabelFor, parsePreviewHost } from './host-label';
-import { mimeFor, resolveStaticFile } from './static-files';
+import { mimeFor, resolveStaticFile, type PreviewFiles } from './static-files';
 
-/** What the preview needs from the artifact store (a narrow view of it). */
+/** What the preview needs from the artifact store (a narrow view of it; the store satisfies it). */
 export interface PreviewArtifacts {
-  /** Absolute folder of an artifact; throws for a slug that resolves outside the store. */
-  dir(slug: string): string;
-  open(slug: string): Promise<{ type: string; primary: string | null }>;
+  /** Absolute folder of an existing artifact; throws for an unknown or unsafe slug. */
+  dir(slug: string): Promise<string>;
+  /** The record as stored: read on every request, so it never walks the folder or writes. */
+  read(slug: string): Promise<{ type: string; primary: string | null }>;
+  /** Every artifact, to map a hashed host label back to its folder after a restart. */
+  list(): Promise<{ slug: string }[]>;
+  /** The one door to the artifact's files. */
+  files: PreviewFiles;
 }
 
 export interface PreviewOptions {
@@ -35,10 +41,6 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
-
-function isFullstack(type: string): boolean {
-  return type.startsWith('fullstack');
-}
 
 function securityHeaders(extra: http.OutgoingHttpHeaders = {}): http.OutgoingHttpHeaders {
   return {
@@ -98,7 +100,7 @@ export class PreviewServer {
 
   /** The preview address of an artifact; starts the proxy on first use. */
   async urlFor(slug: string): Promise<string> {
-    this.options.artifacts.dir(slug); // refuses slugs outside the store
+    await this.options.artifacts.dir(slug); // refuses unknown slugs and folders linked outside
     const port = await this.start();
     const label = hostLabelFor(slug);
     this.labels.set(label, slug);
@@ -127,7 +129,9 @@ export class PreviewServer {
         else res.destroy();
       });
     });
-    server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket as net.Socket, head));
+    server.on('upgrade', (req, socket, head) => {
+      void this.handleUpgrade(req, socket as net.Socket, head).catch(() => socket.destroy());
+    });
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -175,26 +179,20 @@ export class PreviewServer {
   }
 
   /** Host header → artifact slug, or null when the host is not one of our origins. */
-  private slugForHost(host: string | undefined): string | null {
+  private async slugForHost(host: string | undefined): Promise<string | null> {
     const label = parsePreviewHost(host, this.port);
     if (!label) return null;
     const known = this.labels.get(label);
     if (known) return known;
-    // After a restart an iframe may reload before the UI asked again: a label that is a
-    // plain slug maps back to itself.
-    if (!label.startsWith('h--')) {
-      try {
-        this.options.artifacts.dir(label);
-        return label;
-      } catch {
-        return null;
-      }
-    }
-    return null;
+    // After a restart an iframe may reload before the UI asked again: find the artifact
+    // whose label this is (a plain slug is its own label; others are hashed).
+    const items = await this.options.artifacts.list().catch(() => []);
+    for (const { slug } of items) this.labels.set(hostLabelFor(slug), slug);
+    return this.labels.get(label) ?? null;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const slug = this.slugForHost(req.headers.host);
+    const slug = await this.slugForHost(req.headers.host);
     if (!slug) {
       sendPage(res, 421, 'Unknown preview address', 'This address is not a Kiln preview. Open the artifact from Kiln again.');
       return;
@@ -202,12 +200,12 @@ export class PreviewServer {
     this.onTraffic(slug);
     let record: { type: string; primary: string | null };
     try {
-      record = await this.options.artifacts.open(slug);
+      record = await this.options.artifacts.read(slug);
     } catch {
       sendPage(res, 404, 'Artifact not found', 'This artifact no longer exists or its metadata cannot be read.');
       return;
     }
-    if (isFullstack(record.type)) {
+    if (isFullstackType(record.type)) {
       const port = this.backendPort(slug);
       if (!port) {
         sendPage(res, 503, 'Backend not running', "This app's backend is not running. Start it from Kiln, then reload.");
@@ -225,21 +223,19 @@ export class PreviewServer {
       res.end();
       return;
     }
-    const root = this.options.artifacts.dir(slug);
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     const target = pathname === '/' ? `/${primary ?? 'index.html'}` : pathname;
-    const file = await resolveStaticFile(root, target);
+    const file = await resolveStaticFile(this.options.artifacts.files, slug, target);
     if (!file) {
       sendPage(res, 404, 'Not found', 'That file is not part of this artifact.');
       return;
     }
-    const stat = await fs.stat(file);
-    res.writeHead(200, securityHeaders({ 'content-type': mimeFor(file), 'content-length': stat.size }));
+    res.writeHead(200, securityHeaders({ 'content-type': mimeFor(file.path), 'content-length': file.bytes }));
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file.abs).on('error', () => res.destroy()).pipe(res);
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, port: number): void {
@@ -267,12 +263,12 @@ export class PreviewServer {
     req.pipe(upstream);
   }
 
-  private handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+  private async handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
     const refuse = (status: string): void => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     socket.on('error', () => socket.destroy());
-    const slug = this.slugForHost(req.headers.host);
+    const slug = await this.slugForHost(req.headers.host);
     if (!slug) return refuse('421 Misdirected Request');
     // Only the artifact's own pages may open a socket to its backend.
     const origin = req.headers.origin;

@@ -1,48 +1,20 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import type { LocatedFile } from '../artifacts/artifact-files';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.avif': 'image/avif',
-  '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/plain; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.pdf': 'application/pdf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-};
+/** Content types come from the one MIME table (fs/mime); re-exported for the preview server. */
+export { mimeFor } from '../fs/mime';
 
-export function mimeFor(file: string): string {
-  return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+/** The store's files service, as far as the preview needs it (confinement and bookkeeping are its rules). */
+export interface PreviewFiles {
+  kind(slug: string, rel: string): Promise<'file' | 'dir' | null>;
+  find(slug: string, rel: string): Promise<LocatedFile | null>;
 }
 
-/** Top-level files that belong to Kiln/anton bookkeeping, never to the page. */
-const HIDDEN_TOP_LEVEL = new Set(['metadata.json', '.published.json', 'backend.log', 'readme.md']);
-
 /**
- * Maps a URL path to a file inside `root`, or null when the path is hidden, escapes the
- * folder (`..`, encoded slashes, symlinks pointing out) or is not a regular file.
+ * Maps a URL path to a regular content file of an artifact, or null when the path is a
+ * dotfile, a bookkeeping file (any letter case), escapes the folder (`..`, encoded slashes,
+ * symlinks pointing out) or is not a file. A folder serves its `index.html`.
  */
-export async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
+export async function resolveStaticFile(files: PreviewFiles, slug: string, urlPath: string): Promise<LocatedFile | null> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -51,21 +23,14 @@ export async function resolveStaticFile(root: string, urlPath: string): Promise<
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
   const parts = decoded.split('/').filter((p) => p.length > 0);
-  if (parts.some((p) => p === '..' || p === '.' || p.startsWith('.'))) return null;
-  if (parts.length === 1 && HIDDEN_TOP_LEVEL.has(parts[0]!.toLowerCase())) return null;
-  const candidate = path.join(root, ...parts);
+  // Dotfiles (and so every `.`/`..` segment) are never part of a page.
+  if (parts.length === 0 || parts.some((p) => p.startsWith('.'))) return null;
+  const rel = parts.join('/');
   try {
-    const realRoot = await fs.realpath(root);
-    const real = await fs.realpath(candidate);
-    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return null;
-    const stat = await fs.stat(real);
-    if (stat.isDirectory()) {
-      const index = path.join(real, 'index.html');
-      const s2 = await fs.stat(index).catch(() => null);
-      return s2?.isFile() ? index : null;
-    }
-    return stat.isFile() ? real : null;
+    const kind = await files.kind(slug, rel);
+    if (kind === 'dir') return await files.find(slug, `${rel}/index.html`);
+    return kind === 'file' ? await files.find(slug, rel) : null;
   } catch {
-    return null;
+    return null; // refused by the door: outside the artifact, or a bookkeeping file
   }
 }

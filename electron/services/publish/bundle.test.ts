@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readZip } from '../../../e2e/fixtures/publish-server';
 import { KilnError } from '../../../shared/contract/core';
 import { planBundle } from './bundle-plan';
-import { makeArtifact, tempDir } from './testing';
+import { folderArtifacts, makeArtifact, tempArtifactsRoot, tempDir } from './testing';
 import { buildZip, removeZip } from './zip';
 
 const FULLSTACK_FILES = {
@@ -27,9 +27,9 @@ async function zipBytes(file: string): Promise<Buffer> {
 
 describe('bundle', () => {
   it('ships backend.py, requirements.txt and static/** (sorted) and warns about files left behind', async () => {
-    const root = await tempDir();
+    const root = await tempArtifactsRoot();
     const rec = await makeArtifact(root, { type: 'fullstack-stateless-app', primary: 'static/index.html', files: FULLSTACK_FILES });
-    const plan = await planBundle(path.join(root, rec.slug), rec);
+    const plan = await planBundle(folderArtifacts(root).files, rec);
     expect(plan.kind).toBe('fullstack');
     expect(plan.entries.map((e) => e.name)).toEqual(['backend.py', 'requirements.txt', 'static/app.js', 'static/img/logo.svg', 'static/index.html']);
     expect(plan.blocking).toEqual([]);
@@ -38,13 +38,13 @@ describe('bundle', () => {
   });
 
   it('builds the same bytes twice, with fixed 1980 dates and DEFLATE, whatever the mtimes', async () => {
-    const root = await tempDir();
+    const root = await tempArtifactsRoot();
     const rec = await makeArtifact(root, { type: 'fullstack-stateless-app', primary: 'static/index.html', files: FULLSTACK_FILES });
     const dir = path.join(root, rec.slug);
-    const first = await buildZip((await planBundle(dir, rec)).entries, { maxBytes: 10 * 1024 * 1024 });
+    const first = await buildZip((await planBundle(folderArtifacts(root).files, rec)).entries, { maxBytes: 10 * 1024 * 1024 });
     // Same content, new modification time: the bundle must not change.
     await fs.utimes(path.join(dir, 'static/app.js'), new Date(), new Date(Date.now() + 60_000));
-    const second = await buildZip((await planBundle(dir, rec)).entries, { maxBytes: 10 * 1024 * 1024 });
+    const second = await buildZip((await planBundle(folderArtifacts(root).files, rec)).entries, { maxBytes: 10 * 1024 * 1024 });
     const a = await zipBytes(first.file);
     const b = await zipBytes(second.file);
     expect(a.equals(b)).toBe(true);
@@ -61,13 +61,13 @@ describe('bundle', () => {
     expect(entries.find((e) => e.name === 'static/app.js')!.data.toString()).toBe('console.log(1)\n');
     // A content change does change the md5 ("unpublished changes").
     await fs.writeFile(path.join(dir, 'static/app.js'), 'console.log(2)\n');
-    const third = await buildZip((await planBundle(dir, rec)).entries, { maxBytes: 10 * 1024 * 1024 });
+    const third = await buildZip((await planBundle(folderArtifacts(root).files, rec)).entries, { maxBytes: 10 * 1024 * 1024 });
     expect(third.md5).not.toBe(first.md5);
     for (const z of [first, second, third]) await removeZip(z.file);
   });
 
   it('ships a static primary as index.html with the relative files it references, and nothing else', async () => {
-    const root = await tempDir();
+    const root = await tempArtifactsRoot();
     const rec = await makeArtifact(root, {
       primary: 'dashboard.html',
       files: {
@@ -83,18 +83,18 @@ describe('bundle', () => {
         'unrelated.txt': 'not referenced',
       },
     });
-    const plan = await planBundle(path.join(root, rec.slug), rec);
+    const plan = await planBundle(folderArtifacts(root).files, rec);
     expect(plan.entries.map((e) => e.name)).toEqual(['css/extra.css', 'css/site.css', 'img/a.png', 'img/b.png', 'img/bg.jpg', 'img/tile.png', 'index.html']);
     expect(plan.warnings.some((w) => w.message.includes('missing.csv'))).toBe(true);
     expect(plan.blocking).toEqual([]);
   });
 
   it('refuses a static artifact without a primary, and a reference that escapes the folder', async () => {
-    const root = await tempDir();
+    const root = await tempArtifactsRoot();
     const none = await makeArtifact(root, { primary: null, files: { 'a.html': 'x' } });
-    expect((await planBundle(path.join(root, none.slug), none)).blocking[0]!.kind).toBe('missing-file');
+    expect((await planBundle(folderArtifacts(root).files, none)).blocking[0]!.kind).toBe('missing-file');
     const escape = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': '<img src="../../etc/passwd">' } });
-    const plan = await planBundle(path.join(root, escape.slug), escape);
+    const plan = await planBundle(folderArtifacts(root).files, escape);
     expect(plan.entries.map((e) => e.name)).toEqual(['index.html']);
     expect(plan.warnings[0]!.message).toContain('outside');
 
@@ -103,15 +103,15 @@ describe('bundle', () => {
     await fs.writeFile(path.join(outside, 'secret.txt'), 'private');
     const linked = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': '<a href="docs/secret.txt">x</a><img src="ok.png">', 'ok.png': 'P' } });
     await fs.symlink(outside, path.join(root, linked.slug, 'docs'));
-    const linkedPlan = await planBundle(path.join(root, linked.slug), linked);
+    const linkedPlan = await planBundle(folderArtifacts(root).files, linked);
     expect(linkedPlan.entries.map((e) => e.name)).toEqual(['index.html', 'ok.png']);
   });
 
   it('stops at the size limit with a clear error and leaves no temp file', async () => {
-    const root = await tempDir();
+    const root = await tempArtifactsRoot();
     const big = randomBytes(300_000); // incompressible
     const rec = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': '<img src="big.bin">', 'big.bin': big } });
-    const plan = await planBundle(path.join(root, rec.slug), rec);
+    const plan = await planBundle(folderArtifacts(root).files, rec);
     const before = (await fs.readdir(os.tmpdir())).filter((n) => n.startsWith('kiln-bundle-')).length;
     const err = await buildZip(plan.entries, { maxBytes: 100_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KilnError);
@@ -122,9 +122,9 @@ describe('bundle', () => {
   });
 
   it('is cancelled by its signal', async () => {
-    const root = await tempDir();
+    const root = await tempArtifactsRoot();
     const rec = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': 'x' } });
-    const plan = await planBundle(path.join(root, rec.slug), rec);
+    const plan = await planBundle(folderArtifacts(root).files, rec);
     const ac = new AbortController();
     ac.abort();
     await expect(buildZip(plan.entries, { maxBytes: 1e6, signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });

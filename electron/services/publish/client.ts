@@ -177,6 +177,7 @@ export class PublishClient {
         'FORBIDDEN',
         'The publish service rejected your API key. Enter a new key to publish.',
         `HTTP ${res.status} on ${what}`,
+        'publish-key-rejected',
       );
     }
     const detail = detailOf(res.text);

@@ -1,3 +1,5 @@
+import { datasourceSlug, envPrefix as catalogEnvPrefix } from '../../../shared/vault/catalog';
+
 /**
  * The narrow views of other services that publishing needs. The composition root adapts the
  * real ArtifactStore, keychain, scrubber, vault and Python discovery to these; tests pass
@@ -13,10 +15,34 @@ export interface PublishArtifactRecord {
   datasources: { engine: string; name: string }[];
 }
 
+/** A regular file inside an artifact, confined by the store: safe to zip. */
+export interface ArtifactFile {
+  /** Artifact-relative, `/` separated. */
+  path: string;
+  abs: string;
+  bytes: number;
+}
+
+/**
+ * The store's files service as publishing reads it (the one door to artifact files: paths
+ * confined, bookkeeping files refused, tooling folders skipped).
+ */
+export interface ArtifactFilesPort {
+  /** The content files (as files[] lists them). */
+  list(slug: string): Promise<{ path: string; bytes: number }[]>;
+  /** A regular content file, or null when absent, refused or outside the artifact. */
+  find(slug: string, rel: string): Promise<ArtifactFile | null>;
+  read(slug: string, rel: string): Promise<{ path: string; data: Buffer }>;
+}
+
 export interface ArtifactSource {
   /** Absolute folder of the artifact; throws for an unknown or unsafe slug. */
   dir(slug: string): Promise<string> | string;
-  open(slug: string): Promise<PublishArtifactRecord>;
+  /** The record as stored (no walk of the folder: badges ask for many artifacts at once). */
+  read(slug: string): Promise<PublishArtifactRecord>;
+  /** Brings the record's files[] in line with the disk; called before a publish. */
+  reconcile(slug: string): Promise<unknown>;
+  files: ArtifactFilesPort;
 }
 
 export interface SecretsPort {
@@ -47,18 +73,14 @@ export interface PythonPort {
   venvPython(slug: string): Promise<string | null> | string | null;
 }
 
-export const API_KEY_ACCOUNT = 'publish.apiKey';
-export const passwordAccount = (artifactId: string): string => `publish.password.${artifactId}`;
+/** Keychain accounts: named once in shared/vault/accounts. */
+export { PUBLISH_API_KEY_ACCOUNT as API_KEY_ACCOUNT, publishPasswordAccount as passwordAccount } from '../../../shared/vault/accounts';
 
-export const FULLSTACK_TYPES = ['fullstack-stateless-app', 'fullstack-stateful-app'] as const;
-export function isFullstack(type: string): boolean {
-  return (FULLSTACK_TYPES as readonly string[]).includes(type);
-}
 
-/** anton's connection slug and env prefix (anton-format.md §3). */
+/** anton's connection slug and env prefix (anton-format.md §3), as defined by the vault catalog. */
 export function connectionSlug(ds: { engine: string; name: string }): string {
-  return `${ds.engine}-${ds.name}`;
+  return datasourceSlug(ds.engine, ds.name);
 }
 export function envPrefix(ds: { engine: string; name: string }): string {
-  return `DS_${connectionSlug(ds).toUpperCase().replace(/\W/g, '_')}`;
+  return catalogEnvPrefix(ds.engine, ds.name);
 }

@@ -13,7 +13,7 @@ import { DEFAULT_PUBLISH_URL } from '../../../shared/contract/settings';
 import { Scrubber } from '../vault/scrubber';
 import { KeychainSecretStore } from '../vault/secret-store';
 import { PublishService, type PublishSettings } from './publish-service';
-import { folderArtifacts, makeArtifact, MemoryVault, tempDir, type ArtifactSpec } from './testing';
+import { folderArtifacts, makeArtifact, MemoryVault, tempArtifactsRoot, tempDir, type ArtifactSpec } from './testing';
 
 const PG = { engine: 'postgres', name: '7e8971c3' };
 const PG_PASSWORD = 'pg-s3cret-value-42';
@@ -48,7 +48,7 @@ let env: Env;
 
 beforeEach(async () => {
   const server = await startPublishServer();
-  const root = await tempDir();
+  const root = await tempArtifactsRoot();
   const keychain = new KeychainSecretStore({ keychainService: `KilnPublishTest-${randomBytes(4).toString('hex')}` });
   await keychain.set('publish.apiKey', server.apiKey);
   const scrubber = new Scrubber();
@@ -311,7 +311,7 @@ describe('publish: failures', () => {
   it('turns a 401 into a request for a new key and keeps local state as it was', async () => {
     const a = await env.make({ files: { 'index.html': 'v1' } });
     await env.keychain.set('publish.apiKey', 'wrong-key');
-    await expect(env.service.publish(a.slug)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('new key') });
+    await expect(env.service.publish(a.slug)).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'publish-key-rejected', message: expect.stringContaining('new key') });
     expect(env.server.uploads()).toHaveLength(1);
     await expect(fs.stat(path.join(a.dir, '.published.json'))).rejects.toMatchObject({ code: 'ENOENT' });
     await env.service.setApiKey(env.server.apiKey);
@@ -332,7 +332,7 @@ describe('publish: failures', () => {
     const a = await env.make({ files: { 'index.html': 'v1' } });
     await env.keychain.delete('publish.apiKey');
     expect((await env.service.preflight(a.slug)).apiKeySet).toBe(false);
-    await expect(env.service.publish(a.slug)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(env.service.publish(a.slug)).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'publish-key-missing' });
     expect(env.server.requests).toEqual([]);
   });
 

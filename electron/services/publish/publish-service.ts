@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isFullstackType } from '../../../shared/artifacts/rules';
 import { KilnError } from '../../../shared/contract/core';
 import type {
   AccessChoice,
@@ -20,7 +21,6 @@ import {
   API_KEY_ACCOUNT,
   connectionSlug,
   envPrefix,
-  isFullstack,
   passwordAccount,
   type ArtifactSource,
   type PublishArtifactRecord,
@@ -32,6 +32,8 @@ import {
 import { entryAccess, entryFromAccess, publishedKey, readPublished, writePublished, type PublishedEntry } from './published-state';
 import { dsVariables, requirementNames, uncoveredImports, packageFor } from './python-imports';
 import { pythonMajorMinor } from './python-version';
+import { settingOrEnv } from '../config/prefer-setting';
+import { chosenInterpreter } from '../python/interpreter';
 import { scanForSecrets } from './secret-scan';
 import { buildZip, removeZip, tooLarge, type ZipResult, type ZipSource } from './zip';
 
@@ -86,10 +88,7 @@ export class PublishService {
   constructor(private readonly deps: PublishServiceDeps) {}
 
   publishUrl(): string {
-    const configured = this.deps.settings().url.trim();
-    const fromEnv = this.deps.env?.KILN_PUBLISH_URL?.trim();
-    if ((configured === '' || configured === DEFAULT_PUBLISH_URL) && fromEnv) return fromEnv;
-    return configured === '' ? DEFAULT_PUBLISH_URL : configured;
+    return settingOrEnv(this.deps.settings().url, this.deps.env?.KILN_PUBLISH_URL, DEFAULT_PUBLISH_URL);
   }
 
   private maxBytes(): number {
@@ -104,10 +103,19 @@ export class PublishService {
 
   private async context(slug: string): Promise<Context> {
     const dir = await this.deps.artifacts.dir(slug);
-    const record = await this.deps.artifacts.open(slug);
-    const fullstack = isFullstack(record.type);
-    const plan = await planBundle(dir, record);
+    const record = await this.deps.artifacts.read(slug);
+    const fullstack = isFullstackType(record.type);
+    const plan = await planBundle(this.deps.artifacts.files, record);
     return { record, dir, fullstack, key: publishedKey(record.primary, fullstack), plan };
+  }
+
+  /** A text file of the artifact through the store's door; null when it is missing or refused. */
+  private async readText(slug: string, rel: string): Promise<string | null> {
+    try {
+      return (await this.deps.artifacts.files.read(slug, rel)).data.toString('utf8');
+    } catch {
+      return null;
+    }
   }
 
   /** Every check that does not need the network: warnings and blocking problems. */
@@ -128,7 +136,7 @@ export class PublishService {
           });
         }
       }
-      backendSource = await fs.readFile(path.join(ctx.dir, 'backend.py'), 'utf8').catch(() => null);
+      backendSource = await this.readText(ctx.record.slug, 'backend.py');
       if (backendSource !== null) {
         const prefixes = ctx.record.datasources.map(envPrefix);
         for (const use of dsVariables(backendSource)) {
@@ -140,8 +148,8 @@ export class PublishService {
             message: `backend.py uses ${use.name}, but the artifact declares no datasource that provides it, so it would be empty once published. Connect the datasource to the artifact or remove the variable.`,
           });
         }
-        const reqText = await fs.readFile(path.join(ctx.dir, 'requirements.txt'), 'utf8').catch(() => '');
-        const local = await localModules(ctx.dir);
+        const reqText = (await this.readText(ctx.record.slug, 'requirements.txt')) ?? '';
+        const local = localModules(await this.deps.artifacts.files.list(ctx.record.slug));
         for (const use of uncoveredImports(backendSource, requirementNames(reqText), local)) {
           warnings.push({
             kind: 'uncovered-import',
@@ -264,7 +272,7 @@ export class PublishService {
 
   private async requireKey(): Promise<string> {
     const key = await this.apiKey();
-    if (!key) throw new KilnError('FORBIDDEN', 'No publish API key is set. Enter your key to publish.');
+    if (!key) throw new KilnError('FORBIDDEN', 'No publish API key is set. Enter your key to publish.', undefined, 'publish-key-missing');
     return key;
   }
 
@@ -274,6 +282,8 @@ export class PublishService {
     this.running.set(slug, controller);
     let zip: ZipResult | null = null;
     try {
+      // The record's files[] must describe what ships: reads never save it, so reconcile now.
+      await this.deps.artifacts.reconcile(slug);
       const c = await this.check(slug);
       if (c.blocking.length > 0) {
         throw new KilnError(
@@ -369,9 +379,8 @@ export class PublishService {
     const candidates: string[] = [];
     const venv = await this.deps.python?.venvPython(slug);
     if (venv) candidates.push(venv);
-    const setting = this.deps.settings().pythonInterpreter.trim();
-    if (setting) candidates.push(setting);
-    if (this.deps.env?.KILN_PYTHON) candidates.push(this.deps.env.KILN_PYTHON);
+    const chosen = chosenInterpreter(this.deps.settings().pythonInterpreter, this.deps.env ?? {});
+    if (chosen) candidates.push(chosen.path);
     candidates.push('/usr/bin/python3', 'python3');
     for (const python of candidates) {
       const v = await pythonMajorMinor(python);
@@ -472,12 +481,12 @@ export class PublishService {
 }
 
 /** Python module names shipped (or not) beside backend.py: never a missing requirement. */
-async function localModules(dir: string): Promise<Set<string>> {
+function localModules(files: readonly { path: string }[]): Set<string> {
   const out = new Set<string>();
-  const items = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const item of items) {
-    if (item.isFile() && item.name.endsWith('.py')) out.add(item.name.slice(0, -3));
-    else if (item.isDirectory()) out.add(item.name);
+  for (const { path: rel } of files) {
+    const slash = rel.indexOf('/');
+    if (slash > 0) out.add(rel.slice(0, slash));
+    else if (rel.endsWith('.py')) out.add(rel.slice(0, -3));
   }
   return out;
 }

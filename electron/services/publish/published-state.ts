@@ -3,7 +3,7 @@ import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
 import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
 import type { StoredAccess } from './access';
-import { PUBLISHED_STATE_FILE } from '../artifacts/files';
+import { PUBLISHED_STATE_FILE } from '../../../shared/artifacts/rules';
 import { passwordAccount, type SecretsPort } from './ports';
 
 export const PUBLISHED_FILE = PUBLISHED_STATE_FILE;

@@ -6,10 +6,19 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { envPrefix, type ArtifactSource, type PublishArtifactRecord, type VaultPort } from './ports';
+import { datasourceSlug, envVarName } from '../../../shared/vault/catalog';
+import { ArtifactStore } from '../artifacts/store';
+import type { PublishArtifactRecord, VaultPort } from './ports';
 
 export async function tempDir(prefix = 'kiln-publish-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh workspace's artifacts folder (`<ws>/.anton/artifacts`), where the real store looks. */
+export async function tempArtifactsRoot(): Promise<string> {
+  const root = path.join(await tempDir(), '.anton', 'artifacts');
+  await fs.mkdir(root, { recursive: true });
+  return root;
 }
 
 export async function writeFiles(dir: string, files: Record<string, string | Buffer>): Promise<void> {
@@ -42,30 +51,27 @@ export async function makeArtifact(root: string, spec: ArtifactSpec): Promise<Pu
   };
   const dir = path.join(root, record.slug);
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'metadata.json'), `${JSON.stringify({ schemaVersion: 1, ...record, files: [] }, null, 2)}\n`);
+  const stamp = '2026-01-01T00:00:00+00:00';
+  const full = { schemaVersion: 1, ...record, createdAt: stamp, updatedAt: stamp, description: '', port: null, files: [], provenance: [] };
+  await fs.writeFile(path.join(dir, 'metadata.json'), `${JSON.stringify(full, null, 2)}\n`);
   await writeFiles(dir, spec.files);
   return record;
 }
 
-/** Reads metadata.json from `<root>/<slug>` like the artifact store does (no caching). */
-export function folderArtifacts(root: string): ArtifactSource {
-  return {
-    dir: (slug) => {
-      if (!/^[A-Za-z0-9._-]+$/.test(slug) || slug.startsWith('.')) throw new Error(`unsafe slug ${slug}`);
-      return path.join(root, slug);
-    },
-    open: async (slug) => JSON.parse(await fs.readFile(path.join(root, slug, 'metadata.json'), 'utf8')) as PublishArtifactRecord,
-  };
+/** The real artifact store over the workspace whose artifacts folder is `root` (from tempArtifactsRoot). */
+export function folderArtifacts(root: string): ArtifactStore {
+  if (path.basename(root) !== 'artifacts' || path.basename(path.dirname(root)) !== '.anton') throw new Error(`${root} is not <ws>/.anton/artifacts`);
+  return new ArtifactStore({ workspaceDir: () => path.dirname(path.dirname(root)) });
 }
 
 /** A vault holding datasources' fields in memory; `register` tells the scrubber about secrets. */
 export class MemoryVault implements VaultPort {
-  private readonly sources = new Map<string, Record<string, string>>();
+  private readonly sources = new Map<string, { ds: { engine: string; name: string }; fields: Record<string, string> }>();
   constructor(private readonly register: (name: string, value: string) => void = () => undefined) {}
 
   add(ds: { engine: string; name: string }, fields: Record<string, string>, secretFields: string[] = ['password']): void {
-    this.sources.set(`${ds.engine}-${ds.name}`, fields);
-    for (const f of secretFields) if (fields[f]) this.register(`${envPrefix(ds)}__${f.toUpperCase()}`, fields[f]);
+    this.sources.set(datasourceSlug(ds.engine, ds.name), { ds, fields });
+    for (const f of secretFields) if (fields[f]) this.register(envVarName(ds.engine, ds.name, f), fields[f]);
   }
   exists(slug: string): boolean {
     return this.sources.has(slug);
@@ -73,9 +79,9 @@ export class MemoryVault implements VaultPort {
   envFor(slugs: string[]): Record<string, string> {
     const env: Record<string, string> = {};
     for (const slug of slugs) {
-      const [engine = '', ...rest] = slug.split('-');
-      const fields = this.sources.get(slug) ?? {};
-      for (const [k, v] of Object.entries(fields)) env[`${envPrefix({ engine, name: rest.join('-') })}__${k.toUpperCase()}`] = v;
+      const source = this.sources.get(slug);
+      if (!source) continue;
+      for (const [k, v] of Object.entries(source.fields)) env[envVarName(source.ds.engine, source.ds.name, k)] = v;
     }
     return env;
   }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { slugSchema } from '../../../../shared/artifacts/rules';
 import { artifactTypes } from '../../../../shared/contract/artifacts';
 import type { AgentArtifactRecord, AgentArtifacts, AgentVault } from '../ports';
 import { defineTool, fail, ok, type ToolDef } from './types';
+import { datasourceSlug } from '../../../../shared/vault/catalog';
 
-const slug = z.string().min(1).max(255).describe('The artifact slug (its folder name), as returned by create_artifact or list_artifacts.');
+const slug = slugSchema.describe('The artifact slug (its folder name), as returned by create_artifact or list_artifacts.');
 
 function summary(r: AgentArtifactRecord): Record<string, unknown> {
   return {
@@ -13,7 +15,7 @@ function summary(r: AgentArtifactRecord): Record<string, unknown> {
     description: r.description,
     primary: r.primary,
     port: r.port,
-    datasources: r.datasources.map((d) => `${d.engine}-${d.name}`),
+    datasources: r.datasources.map((d) => datasourceSlug(d.engine, d.name)),
   };
 }
 
@@ -21,7 +23,7 @@ export function artifactTools(artifacts: AgentArtifacts, vault: AgentVault): Too
   const envNamesFor = async (r: AgentArtifactRecord): Promise<Record<string, string[]>> => {
     const out: Record<string, string[]> = {};
     for (const d of r.datasources) {
-      const dsSlug = `${d.engine}-${d.name}`;
+      const dsSlug = datasourceSlug(d.engine, d.name);
       out[dsSlug] = (await vault.exists(dsSlug)) ? await vault.envNames(dsSlug) : [];
     }
     return out;

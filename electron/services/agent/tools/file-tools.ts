@@ -1,43 +1,24 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { normalizeRelPath } from '../../artifacts/confine';
-import { isPublishStateFile } from '../../artifacts/files';
-import { writeFileAtomic } from '../../fs/atomic-write';
+import { slugSchema } from '../../../../shared/artifacts/rules';
+import { isKilnError } from '../../../../shared/contract/core';
 import type { AgentArtifacts } from '../ports';
 import { defineTool, fail, ok, type ToolDef } from './types';
 
 /** Limits keep one tool call from filling the disk or the model's context. */
 export const MAX_WRITE_BYTES = 2 * 1024 * 1024;
 export const MAX_READ_CHARS = 100_000;
+/** A text file larger than this is not read whole into memory for the model. */
+const MAX_READ_BYTES = 20 * 1024 * 1024;
 const MAX_LIST = 1000;
-/** Written by Kiln itself; the agent must not overwrite them (anton-format §1). */
-const RESERVED = new Set(['metadata.json', 'README.md', '.published.json', 'backend.log']);
 
-const slug = z.string().min(1).max(255).describe('The artifact slug.');
+const slug = slugSchema.describe('The artifact slug.');
 const relPath = z.string().min(1).max(1024).describe('Path inside the artifact folder, e.g. static/index.html.');
 
-/** The store's own rule: `/` separators, no absolute paths, no `..` (refused with a sentence). */
-const normalized = (rel: string): string => normalizeRelPath(rel);
-
-async function walk(root: string, rel: string, out: { path: string; bytes: number }[]): Promise<void> {
-  const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    if (out.length >= MAX_LIST) return;
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isSymbolicLink()) continue;
-    if (entry.isDirectory()) {
-      // Virtual environments and caches are noise to the model.
-      if (entry.name === '__pycache__' || entry.name === 'node_modules' || entry.name === '.venv') continue;
-      await walk(root, child, out);
-    } else if (entry.isFile()) {
-      const stat = await fs.stat(path.join(root, child));
-      out.push({ path: child, bytes: stat.size });
-    }
-  }
-}
-
+/**
+ * The agent's file tools. Every read and write goes through the store's files service: paths
+ * are confined to the artifact, files Kiln maintains (metadata.json, README.md, backend.log,
+ * .published.json, in any letter case) are refused, and each write is announced once.
+ */
 export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
   return [
     defineTool({
@@ -46,19 +27,13 @@ export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
       schema: z.object({ slug, path: relPath, content: z.string() }).strict(),
       timeoutMs: 30_000,
       run: async (args, ctx) => {
-        const rel = normalized(args.path);
-        if (!rel.includes('/') && RESERVED.has(rel)) {
-          return fail(`${rel} is maintained by Kiln; change the artifact with update_artifact instead.`);
-        }
         const bytes = Buffer.byteLength(args.content, 'utf8');
         if (bytes > MAX_WRITE_BYTES) {
           return fail(`The content is ${bytes} bytes; the limit is ${MAX_WRITE_BYTES}. Split it into smaller files.`);
         }
-        const target = await artifacts.resolveFile(args.slug, rel);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await writeFileAtomic(target, args.content);
-        ctx.touch(args.slug, rel);
-        return ok(`Wrote ${rel} (${bytes} bytes).`, { resource_id: args.slug });
+        const written = await artifacts.files.write(args.slug, args.path, args.content);
+        ctx.touch(args.slug, written.path);
+        return ok(`Wrote ${written.path} (${written.bytes} bytes).`, { resource_id: args.slug });
       },
     }),
     defineTool({
@@ -67,18 +42,17 @@ export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
       schema: z.object({ slug, path: relPath, offset: z.number().int().min(0).default(0) }).strict(),
       timeoutMs: 30_000,
       run: async (args) => {
-        const rel = normalized(args.path);
-        // anton keeps a publish password in clear in this file; it never goes to the model.
-        if (isPublishStateFile(rel)) return fail('.published.json holds publish state (and, from anton, a password); it is not readable by the agent.');
-        const target = await artifacts.resolveFile(args.slug, rel);
-        let buf: Buffer;
+        let file: { path: string; data: Buffer };
         try {
-          buf = await fs.readFile(target);
+          file = await artifacts.files.read(args.slug, args.path, MAX_READ_BYTES);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fail(`${rel} does not exist. Use list_files to see what is there.`);
-          if ((error as NodeJS.ErrnoException).code === 'EISDIR') return fail(`${rel} is a folder. Use list_files.`);
+          if (isKilnError(error) && error.code === 'NOT_FOUND') return fail(`${args.path} does not exist. Use list_files to see what is there.`);
+          if (isKilnError(error) && error.code === 'UNSUPPORTED' && (await artifacts.files.kind(args.slug, args.path)) === 'dir') {
+            return fail(`${args.path} is a folder. Use list_files.`);
+          }
           throw error;
         }
+        const { path: rel, data: buf } = file;
         if (buf.subarray(0, 8000).includes(0)) return fail(`${rel} is a binary file (${buf.length} bytes); it can't be shown as text.`);
         const text = buf.toString('utf8');
         const piece = text.slice(args.offset, args.offset + MAX_READ_CHARS);
@@ -97,17 +71,13 @@ export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
       schema: z.object({ slug, path: z.string().max(1024).optional().describe('Sub-folder to list; default the whole artifact.') }).strict(),
       timeoutMs: 30_000,
       run: async (args) => {
-        const root = await artifacts.dir(args.slug);
-        const sub = args.path ? normalized(args.path) : '';
-        if (sub) await artifacts.resolveFile(args.slug, sub);
-        const out: { path: string; bytes: number }[] = [];
-        try {
-          await walk(root, sub, out);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fail(`${sub || 'The artifact folder'} does not exist.`);
-          throw error;
+        const sub = args.path && args.path.trim() !== '' && args.path !== '.' ? args.path : undefined;
+        if (sub !== undefined && (await artifacts.files.kind(args.slug, sub)) !== 'dir') {
+          return fail(`${sub} is not a folder of this artifact. Use list_files without a path to see everything.`);
         }
-        return ok(`${out.length}${out.length >= MAX_LIST ? '+' : ''} file(s).`, {
+        const all = await artifacts.files.list(args.slug, sub);
+        const out = all.slice(0, MAX_LIST);
+        return ok(`${out.length}${all.length > MAX_LIST ? '+' : ''} file(s).`, {
           details: out.map((f) => `${f.path} (${f.bytes} B)`),
         });
       },

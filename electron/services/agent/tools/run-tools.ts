@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { slugSchema } from '../../../../shared/artifacts/rules';
+import { datasourceSlug } from '../../../../shared/vault/catalog';
 import type { AgentArtifacts, AgentBackends, AgentBackendStatus, AgentPython, AgentVault } from '../ports';
 import type { PythonScratchpads } from '../python-scratchpad';
 import { defineTool, fail, ok, type ToolDef, type ToolResult } from './types';
 
-const slug = z.string().min(1).max(255).describe('The artifact slug.');
+const slug = slugSchema.describe('The artifact slug.');
 export const DEFAULT_PYTHON_TIMEOUT_S = 120;
 export const MAX_PYTHON_TIMEOUT_S = 600;
 
@@ -48,11 +50,12 @@ export function runTools(deps: {
           signal: ctx.signal,
           start: async () => {
             const record = await artifacts.open(args.slug);
-            const dsSlugs = record.datasources.map((d) => `${d.engine}-${d.name}`);
+            const dsSlugs = record.datasources.map((d) => datasourceSlug(d.engine, d.name));
             return {
               interpreter: await python.interpreterFor(record.slug),
               cwd: await artifacts.dir(record.slug),
               dsEnv: dsSlugs.length > 0 ? await vault.envFor(dsSlugs) : {},
+              declared: record.datasources,
             };
           },
         });

@@ -1,0 +1,180 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { isBackendLog, isMetadataFile, isPublishStateFile } from '../../../shared/artifacts/rules';
+import type { ChangeAuthor, FileEntry } from '../../../shared/contract/artifacts';
+import { KilnError } from '../../../shared/contract/core';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { normalizeRelPath } from './confine';
+import { isContentPath, walkFiles } from './files';
+import type { OwnWrites } from './own-writes';
+import type { ArtifactPaths } from './paths';
+
+/** A regular file inside an artifact, confined and checked: safe to stream or zip. */
+export interface LocatedFile {
+  /** Artifact-relative, `/` separated. */
+  path: string;
+  abs: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+export interface ArtifactFilesDeps {
+  paths: ArtifactPaths;
+  own: OwnWrites;
+  /** After Kiln changed files of an artifact: the store reconciles files[] and emits one change. */
+  changed(slug: string, paths: string[], by: ChangeAuthor): Promise<void>;
+}
+
+/** Why a bookkeeping path is refused, in words the agent and the user can act on. */
+function reservedMessage(rel: string): string {
+  if (isPublishStateFile(rel)) return `${rel} holds publish state (and, from anton, a password); Kiln does not read or write it here.`;
+  if (isBackendLog(rel)) return `${rel} is the backend's log, written by Kiln; read it with backend_logs.`;
+  if (isMetadataFile(rel)) return `${rel} is maintained by Kiln; change the artifact with update_artifact instead.`;
+  return `${rel} is maintained by Kiln from the record; it is not an artifact file.`;
+}
+
+/**
+ * The one door to the files inside artifact folders: the agent's tools, the preview readers,
+ * the preview server and publishing read and write through it. Every path is confined to its
+ * artifact (no `..`, no symlink out); bookkeeping files (the record, README, backend.log,
+ * publish state at any depth) are refused in any letter case; every write and delete is
+ * remembered (so the watcher can skip its echo) and reported once to the store.
+ */
+export class ArtifactFiles {
+  constructor(private readonly d: ArtifactFilesDeps) {}
+
+  /** Creates or replaces a file (parent folders created). One change event. */
+  async write(slug: string, relPath: string, data: string | Uint8Array, by: ChangeAuthor): Promise<{ path: string; bytes: number }> {
+    const { rel, abs, dir } = await this.content(slug, relPath);
+    const st = await fs.lstat(abs).catch(() => null);
+    if (st?.isDirectory()) throw new KilnError('CONFLICT', `${rel} is a folder; choose a file name.`);
+    await this.makeParents(dir, rel);
+    await this.d.own.during([abs], () => writeFileAtomic(abs, data));
+    await this.d.changed(slug, [rel], by);
+    return { path: rel, bytes: typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength };
+  }
+
+  /** Removes a file or a folder with everything in it; false when there was nothing. One change event. */
+  async remove(slug: string, relPath: string, by: ChangeAuthor): Promise<boolean> {
+    const { rel, abs } = await this.content(slug, relPath);
+    const st = await fs.lstat(abs).catch(() => null);
+    if (!st) return false;
+    await this.d.own.during([abs], () => fs.rm(abs, { recursive: true, force: true }));
+    await this.d.changed(slug, [rel], by);
+    return true;
+  }
+
+  /** A regular content file's bytes; `maxBytes` refuses a larger one before reading it. */
+  async read(slug: string, relPath: string, opts: { maxBytes?: number } = {}): Promise<{ path: string; data: Buffer }> {
+    const file = await this.regular(slug, relPath);
+    if (opts.maxBytes !== undefined && file.bytes > opts.maxBytes) {
+      throw new KilnError('UNSUPPORTED', `"${file.path}" is ${file.bytes} bytes, more than the ${opts.maxBytes} that can be read here.`);
+    }
+    try {
+      return { path: file.path, data: await fs.readFile(file.abs) };
+    } catch (error) {
+      throw readError(file.path, error);
+    }
+  }
+
+  /** The first `maxBytes` of a file, and whether that was all of it. */
+  async readPrefix(slug: string, relPath: string, maxBytes: number): Promise<{ path: string; data: Buffer; complete: boolean }> {
+    const file = await this.regular(slug, relPath);
+    let handle;
+    try {
+      handle = await fs.open(file.abs, 'r');
+    } catch (error) {
+      throw readError(file.path, error);
+    }
+    try {
+      const want = Math.min(file.bytes, maxBytes);
+      const buf = Buffer.alloc(want);
+      const { bytesRead } = await handle.read(buf, 0, want, 0);
+      return { path: file.path, data: buf.subarray(0, bytesRead), complete: bytesRead >= file.bytes };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * A regular content file, confined and checked, for streaming or zipping: NOT_FOUND when
+   * absent, UNSUPPORTED for a folder or anything else that isn't a plain file.
+   */
+  async regular(slug: string, relPath: string): Promise<LocatedFile> {
+    const { rel, abs } = await this.content(slug, relPath);
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch {
+      throw new KilnError('NOT_FOUND', `"${rel}" does not exist in this artifact.`);
+    }
+    if (!st.isFile()) throw new KilnError('UNSUPPORTED', `"${rel}" is not a regular file.`);
+    return { path: rel, abs, bytes: st.size, mtimeMs: st.mtimeMs };
+  }
+
+  /** Like `regular`, but null for a path that is absent, refused or not a file. Never throws. */
+  async find(slug: string, relPath: string): Promise<LocatedFile | null> {
+    return this.regular(slug, relPath).catch(() => null);
+  }
+
+  /** What is at a path: a file, a folder, or nothing (null). Bookkeeping paths are refused. */
+  async kind(slug: string, relPath: string): Promise<'file' | 'dir' | null> {
+    const { abs } = await this.content(slug, relPath);
+    const st = await fs.stat(abs).catch(() => null);
+    return st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : null;
+  }
+
+  /** The content files (all, or under one sub-folder), as files[] lists them. */
+  async list(slug: string, sub?: string): Promise<FileEntry[]> {
+    if (sub === undefined || sub === '' || sub === '.') return walkFiles(await this.d.paths.dir(slug));
+    const { rel, dir } = await this.content(slug, sub);
+    return walkFiles(dir, rel);
+  }
+
+  /** Copies a folder's files into an artifact (examples); `keep` filters by source path. One change event. */
+  async copyIn(slug: string, source: string, keep: (src: string) => boolean, by: ChangeAuthor): Promise<void> {
+    const dir = await this.d.paths.dir(slug);
+    const written: string[] = [];
+    await fs.cp(source, dir, {
+      recursive: true,
+      filter: (src) => {
+        if (!keep(src)) return false;
+        const rel = path.relative(source, src).split(path.sep).join('/');
+        if (rel !== '' && !isContentPath(rel)) return false;
+        if (rel !== '') written.push(rel);
+        return true;
+      },
+    });
+    for (const rel of written) this.d.own.written(path.join(dir, ...rel.split('/')));
+    await this.d.changed(slug, written, by);
+  }
+
+  /** Confined path of a content (non-bookkeeping) file. */
+  private async content(slug: string, relPath: string): Promise<{ dir: string; rel: string; abs: string }> {
+    const rel = normalizeRelPath(relPath);
+    if (!isContentPath(rel)) throw new KilnError('FORBIDDEN', reservedMessage(rel), undefined, 'reserved-file');
+    return this.d.paths.resolve(slug, rel);
+  }
+
+  /** mkdir -p, remembering each folder Kiln made so its watcher notice is known as ours. */
+  private async makeParents(dir: string, rel: string): Promise<void> {
+    const parts = rel.split('/').slice(0, -1);
+    let at = dir;
+    for (const part of parts) {
+      at = path.join(at, part);
+      try {
+        await fs.mkdir(at);
+        this.d.own.written(at);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+  }
+}
+
+function readError(rel: string, error: unknown): KilnError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new KilnError('NOT_FOUND', `"${rel}" does not exist in this artifact.`);
+  if (code === 'EACCES' || code === 'EPERM') return new KilnError('IO', `"${rel}" can't be read (permission denied).`);
+  return new KilnError('IO', `"${rel}" can't be read (${code ?? 'error'}).`);
+}

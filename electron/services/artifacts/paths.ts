@@ -1,0 +1,92 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { KilnError } from '../../../shared/contract/core';
+import { checkSlug, isInside, normalizeRelPath, realpathOfExisting } from './confine';
+import { slugFor } from './slug';
+
+/**
+ * Where artifacts live and the confinement of every path inside them: a slug is a single
+ * folder name (the shared rule), a folder linked outside the artifacts root is refused, and no
+ * file path (through `..` or a symlink) may leave its artifact.
+ */
+export class ArtifactPaths {
+  constructor(private readonly workspaceDir: () => string) {}
+
+  /** The current workspace folder; read on every call so a settings change applies at once. */
+  workspace(): string {
+    return this.workspaceDir();
+  }
+
+  /** `<workspace>/.anton/artifacts`. */
+  root(): string {
+    return path.join(this.workspaceDir(), '.anton', 'artifacts');
+  }
+
+  /** Where an artifact's folder would be: the slug checked, the disk not touched. */
+  folderPath(slug: string): string {
+    checkSlug(slug);
+    return path.join(this.root(), slug);
+  }
+
+  /** Absolute folder of an existing artifact; refuses odd names and links that leave the root. */
+  async dir(slug: string): Promise<string> {
+    const abs = this.folderPath(slug);
+    const root = this.root();
+    let st;
+    try {
+      st = await fs.lstat(abs);
+    } catch {
+      throw new KilnError('NOT_FOUND', `There is no artifact "${slug}" in ${root}.`);
+    }
+    if (st.isSymbolicLink()) {
+      const [realRoot, real] = await Promise.all([realpathOfExisting(root), realpathOfExisting(abs)]);
+      if (!isInside(realRoot, real) || real === realRoot) {
+        throw new KilnError(
+          'FORBIDDEN',
+          `The artifact folder "${slug}" is a link to a place outside the artifacts folder; Kiln will not use it.`,
+          undefined,
+          'outside-workspace',
+        );
+      }
+      const target = await fs.stat(abs).catch(() => null);
+      if (!target?.isDirectory()) throw new KilnError('NOT_FOUND', `The artifact folder "${slug}" is a broken link.`);
+      return abs;
+    }
+    if (!st.isDirectory()) throw new KilnError('NOT_FOUND', `"${slug}" is not an artifact folder.`);
+    return abs;
+  }
+
+  /** Absolute path of a file inside an artifact; FORBIDDEN for anything that would leave it. */
+  async resolveFile(slug: string, relPath: string): Promise<string> {
+    return (await this.resolve(slug, relPath)).abs;
+  }
+
+  /** The normalized relative path and its absolute path, confined to the artifact. */
+  async resolve(slug: string, relPath: string): Promise<{ dir: string; rel: string; abs: string }> {
+    const dir = await this.dir(slug);
+    const rel = normalizeRelPath(relPath);
+    const abs = path.join(dir, ...rel.split('/'));
+    const [realDir, real] = await Promise.all([fs.realpath(dir), realpathOfExisting(abs)]);
+    if (!isInside(realDir, real) || real === realDir) {
+      throw new KilnError('FORBIDDEN', `"${relPath.slice(0, 120)}" leads outside the artifact "${slug}".`, undefined, 'outside-artifact');
+    }
+    return { dir, rel, abs };
+  }
+
+  /** Makes a new folder `<base>-<id>` (`-2`, `-3`… on a clash, anton's step 7); returns its slug. */
+  async allocate(name: string, id: string): Promise<string> {
+    const root = this.root();
+    await fs.mkdir(root, { recursive: true });
+    const base = slugFor(name, id);
+    let slug = base;
+    for (let n = 2; ; n++) {
+      try {
+        await fs.mkdir(path.join(root, slug));
+        return slug;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw error;
+        slug = `${base}-${n}`;
+      }
+    }
+  }
+}

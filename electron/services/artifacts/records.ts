@@ -1,0 +1,124 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { METADATA_FILE, README_FILE } from '../../../shared/artifacts/rules';
+import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/artifacts';
+import { KilnError } from '../../../shared/contract/core';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { renderReadme } from './readme';
+import { MAX_METADATA_BYTES, parseRecord, serializeRecord, type ParseResult } from './record';
+import { isoSeconds } from './time';
+
+const SUMMARY_LIMIT = 240;
+
+export interface TurnInput {
+  conversation: string;
+  title?: string | null;
+  index: number;
+  timestamp?: string;
+  prompt: string;
+  filesTouched: readonly string[];
+}
+
+/** Reads `<dir>/metadata.json`; every failure comes back as a reason a person can act on. */
+export async function readRecord(dir: string, folderName: string): Promise<ParseResult> {
+  const file = path.join(dir, METADATA_FILE);
+  let st;
+  try {
+    st = await fs.lstat(file);
+  } catch {
+    return { ok: false, reason: 'There is no metadata.json in this folder.' };
+  }
+  if (st.isSymbolicLink()) return { ok: false, reason: 'metadata.json is a link; Kiln only reads a real file.' };
+  if (!st.isFile()) return { ok: false, reason: 'metadata.json is not a regular file.' };
+  if (st.size > MAX_METADATA_BYTES) {
+    return { ok: false, reason: `metadata.json is ${(st.size / 1048576).toFixed(1)} MB, more than the ${MAX_METADATA_BYTES / 1048576} MB a record can be.` };
+  }
+  let raw: string;
+  try {
+    raw = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    return { ok: false, reason: `metadata.json can't be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
+  }
+  return parseRecord(raw, folderName);
+}
+
+/** The record, or CONFLICT when it is damaged (Kiln never writes over a record it can't read). */
+export async function loadRecord(dir: string, slug: string): Promise<ArtifactRecord> {
+  const read = await readRecord(dir, slug);
+  if (!read.ok) {
+    throw new KilnError(
+      'CONFLICT',
+      `The record of "${slug}" is damaged, so Kiln leaves it untouched. Fix or replace its metadata.json.`,
+      read.reason,
+      'record-damaged',
+    );
+  }
+  return read.record;
+}
+
+/** The two files a record write changes: metadata.json, README.md. */
+export function recordPaths(dir: string): [string, string] {
+  return [path.join(dir, METADATA_FILE), path.join(dir, README_FILE)];
+}
+
+/** Writes metadata.json, then README.md (both atomically). */
+export async function writeRecord(dir: string, record: ArtifactRecord): Promise<void> {
+  record.schemaVersion ??= 1;
+  const [meta, readme] = recordPaths(dir);
+  await writeFileAtomic(meta, serializeRecord(record));
+  await writeFileAtomic(readme, renderReadme(record));
+}
+
+/** The gallery entry of a readable record. */
+export function listItem(slug: string, r: ArtifactRecord): ArtifactListItem {
+  return {
+    slug,
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    type: r.type,
+    primary: r.primary,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    fileCount: r.files.length,
+  };
+}
+
+/** The gallery entry of a folder whose record can't be read: listed, with the reason. */
+export function damagedItem(slug: string, reason: string, mtime: Date | null): ArtifactListItem {
+  return {
+    slug,
+    id: null,
+    name: slug,
+    description: '',
+    type: null,
+    primary: null,
+    createdAt: null,
+    updatedAt: isoSeconds(mtime ?? new Date(0)),
+    fileCount: 0,
+    damaged: { reason },
+  };
+}
+
+/** Adds (or replaces) one provenance turn: the prompt cut to 240 chars and the files it touched. */
+export function applyTurn(record: ArtifactRecord, turn: TurnInput, now: Date): void {
+  let entry = record.provenance.find((p) => p.conversation === turn.conversation);
+  if (!entry) {
+    entry = { conversation: turn.conversation, title: turn.title ?? null, turns: [] };
+    record.provenance.push(entry);
+  } else if (turn.title) {
+    entry.title = turn.title;
+  }
+  const prompt = turn.prompt.trim();
+  const summary = [...prompt].length > SUMMARY_LIMIT ? `${[...prompt].slice(0, SUMMARY_LIMIT - 1).join('')}…` : prompt;
+  const files_touched = [...new Set(turn.filesTouched.map((f) => f.replace(/\\/g, '/')))].sort();
+  const t = { index: turn.index, timestamp: turn.timestamp ?? isoSeconds(now), summary, files_touched };
+  const at = entry.turns.findIndex((x) => x.index === turn.index);
+  if (at >= 0) entry.turns[at] = { ...entry.turns[at], ...t };
+  else entry.turns.push(t);
+}
+
+/** Trimmed, with control characters (which would break a README line) removed. */
+export function cleanName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+}

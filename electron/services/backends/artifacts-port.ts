@@ -1,0 +1,19 @@
+/** The part of an artifact record the backends read. */
+export interface BackendArtifactRecord {
+  type: string;
+  primary: string | null;
+  datasources: { engine: string; name: string }[];
+}
+
+/**
+ * The narrow view of the artifact store the backends are built against; the store itself
+ * satisfies it (folder confinement and the slug rule are the store's).
+ */
+export interface ArtifactsPort {
+  /** Absolute folder of an existing artifact; throws for an unknown or unsafe slug. */
+  dir(slug: string): Promise<string>;
+  open(slug: string): Promise<BackendArtifactRecord>;
+  update(slug: string, patch: { port: number | null }): Promise<unknown>;
+  /** The store's door to the artifact's files: a regular file, confined, or null. */
+  files: { find(slug: string, rel: string): Promise<{ abs: string } | null> };
+}
