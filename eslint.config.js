@@ -1,7 +1,31 @@
-// Import boundaries are the architecture: they are enforced here, not by convention.
+// Import boundaries are the architecture: they are enforced here, not by convention
+// (each rule is proved to fire in scripts/lint-boundaries.test.ts).
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'http', 'https', 'net', 'crypto', 'stream', 'url', 'util', 'events'];
+/** npm packages that only run in Node (processes, sockets, native code, the file system). */
+const nodeOnlyPackages = ['execa', 'chokidar', '@parcel/watcher', 'ws', 'get-port', 'archiver', '@napi-rs/keyring', 'openai'];
+
+/** For code that must run in a browser page: no Node built-in, no Node-only package. */
+function browserOnly(where, extraPatterns) {
+  const builtin = `${where} runs in a browser page: no Node built-ins.`;
+  const nodeOnly = `${where} runs in a browser page: this package needs Node.`;
+  return {
+    // Exact names: a pattern like "path" would also catch a local "./path" module.
+    paths: [
+      ...builtinModules.map((name) => ({ name, message: builtin })),
+      ...nodeOnlyPackages.map((name) => ({ name, message: nodeOnly })),
+    ],
+    patterns: [
+      { group: ['node:*'], message: builtin },
+      { group: nodeOnlyPackages.map((name) => `${name}/*`), message: nodeOnly },
+      ...extraPatterns,
+    ],
+  };
+}
+
+const noElectron = (message) => ({ group: ['electron', 'electron/*'], message });
+const noRenderer = { group: ['**/renderer/**'], message: 'Main-process code may not import the renderer.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'docs/**'] },
@@ -15,25 +39,19 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: 'shared/ is runtime-agnostic: no electron.' },
-          { group: nodeBuiltins, message: 'shared/ is runtime-agnostic: no Node built-ins.' },
-          { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing above it.' },
-        ],
-      }],
+      'no-restricted-imports': ['error', browserOnly('shared/', [
+        noElectron('shared/ is runtime-agnostic: no electron.'),
+        { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing above it.' },
+      ])],
     },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: 'The renderer never touches electron; use the typed client.' },
-          { group: nodeBuiltins, message: 'The renderer has no Node; ask main through the typed client.' },
-          { group: ['**/electron/**'], message: 'The renderer may not import main-process code.' },
-        ],
-      }],
+      'no-restricted-imports': ['error', browserOnly('The renderer', [
+        noElectron('The renderer never touches electron; use the typed client.'),
+        { group: ['**/electron/**'], message: 'The renderer may not import main-process code.' },
+      ])],
     },
   },
   {
@@ -43,8 +61,31 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['electron', 'electron/*'], message: 'Only electron/platform/ and the entry files may import electron; services run in plain Node.' },
-          { group: ['**/renderer/**'], message: 'Main-process code may not import the renderer.' },
+          noElectron('Only electron/platform/ and the entry files may import electron; services run in plain Node.'),
+          noRenderer,
+        ],
+      }],
+    },
+  },
+  {
+    // Services are the bottom layer: the composition root (core/), the transports (ipc/) and
+    // the Electron platform layer build on them, never the other way round. What a service
+    // needs from the runtime comes in through its constructor (ports), not an import.
+    files: ['electron/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          noElectron('Services run in plain Node: no electron.'),
+          noRenderer,
+          {
+            group: ['**/electron/core', '**/electron/core/**', '**/electron/ipc', '**/electron/ipc/**', '**/electron/platform', '**/electron/platform/**'],
+            message: 'Services may not import electron/core, electron/ipc or electron/platform; take what you need as a constructor dependency.',
+          },
+          {
+            // Relative forms from inside electron/services/ (`../../core/paths`).
+            regex: '^(\\.\\./)+(core|ipc|platform)(/.*)?$',
+            message: 'Services may not import electron/core, electron/ipc or electron/platform; take what you need as a constructor dependency.',
+          },
         ],
       }],
     },

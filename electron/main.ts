@@ -6,8 +6,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices, type Services } from './core/services';
-import { createHandlers } from './ipc/handlers/index';
-import { createRouter } from './ipc/router';
+import { createAppRouter } from './ipc/app-router';
 import { electronPlatform } from './platform/electron-platform';
 import { registerElectronTransport } from './platform/ipc-electron';
 import { registerAppScheme, serveRenderer } from './platform/protocol';
@@ -56,13 +55,7 @@ if (!app.requestSingleInstanceLock()) {
         promptsDir: path.join(distDir, 'prompts'),
       });
       const s = services;
-      const router = createRouter(createHandlers(s), {
-        scrub: (t) => s.scrub(t),
-        validateOutput: !app.isPackaged,
-        onInternalError: (channel, error) => {
-          s.notices.add('error', `Something went wrong in ${channel}.`, error instanceof Error ? error.message : String(error));
-        },
-      });
+      const router = createAppRouter(s, { packaged: app.isPackaged });
       s.shutdown.register('electron ipc', registerElectronTransport(router, s.events, () => mainWindow?.webContents ?? null));
       mainWindow = await createMainWindow(app.getPath('userData'), path.join(distDir, 'electron'));
       mainWindow.on('closed', () => {

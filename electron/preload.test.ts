@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { endpoints } from '../shared/contract/index';
+import { expectedChannels, expectedEvents } from '../shared/contract/allowlist.expected';
 
 const exposed: Record<string, unknown> = {};
 const invoke = vi.fn(async (..._args: unknown[]) => ({ ok: true, data: 'fine' }));
@@ -30,28 +30,29 @@ describe('preload bridge', () => {
     expect(Object.keys(exposed.kiln as object).sort()).toEqual(['invoke', 'onEvent']);
   });
 
-  it('forwards every contract channel to main', async () => {
+  it('forwards every channel of the hand-kept list to main', async () => {
     const bridge = exposed.kiln as Bridge;
-    for (const channel of Object.keys(endpoints)) await bridge.invoke(channel, undefined);
-    expect(invoke.mock.calls.map((c) => c[0]).sort()).toEqual(Object.keys(endpoints).sort());
+    for (const channel of expectedChannels) await bridge.invoke(channel, undefined);
+    expect(invoke.mock.calls.map((c) => c[0]).sort()).toEqual([...expectedChannels].sort());
   });
 
   it('refuses any other channel without reaching main', async () => {
     const bridge = exposed.kiln as Bridge;
-    for (const channel of ['kiln:event', 'electron:shell', 'constructor', '']) {
+    for (const channel of ['kiln:event', 'electron:shell', 'constructor', '__proto__', '', 'app.info ', 'APP.INFO']) {
       await expect(bridge.invoke(channel, {})).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
     expect(invoke).not.toHaveBeenCalled();
   });
 
-  it('passes on contract events only', () => {
+  it('passes on the hand-kept events only', () => {
     const bridge = exposed.kiln as Bridge;
     const heard: string[] = [];
     bridge.onEvent((name) => heard.push(name));
     for (const l of listeners) {
-      l({}, 'settings.changed', {});
+      for (const name of expectedEvents) l({}, name, {});
       l({}, 'secret.leak', {});
+      l({}, 'app.info', {}); // a channel, not an event
     }
-    expect(heard).toEqual(['settings.changed']);
+    expect(heard).toEqual([...expectedEvents]);
   });
 });

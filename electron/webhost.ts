@@ -27,10 +27,6 @@ async function main(): Promise<void> {
     services,
     rendererDir: path.join(here, 'renderer'),
     port: args.port,
-    onInternalError: (channel, error) => {
-      const text = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
-      process.stderr.write(`[kiln] ${channel}: ${services.scrub(text)}\n`);
-    },
   });
 
   let stopping = false;

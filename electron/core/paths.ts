@@ -18,8 +18,5 @@ export function defaultWorkspaceDir(): string {
   return path.join(os.homedir(), 'Kiln');
 }
 
-/** Expands a leading `~` and makes the path absolute. */
-export function resolveUserPath(input: string): string {
-  const expanded = input === '~' || input.startsWith('~/') ? path.join(os.homedir(), input.slice(1)) : input;
-  return path.resolve(expanded);
-}
+// Services need it too (the workspace check), and they may not import core/: it lives there.
+export { resolveUserPath } from '../services/fs/user-path';

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pkg from '../../package.json';
 import type { AppInfo } from '../../shared/contract/app';
+import { DisposableStore } from '../../shared/lib/emitter';
 import { EventBus } from '../services/events/event-bus';
 import { ShutdownRegistry } from '../services/lifecycle/shutdown';
 import { NoticeLog } from '../services/notices/notice-log';
@@ -20,7 +21,14 @@ import { VaultService, defaultAntonVaultDir } from '../services/vault/vault-serv
 import { defaultWorkspaceDir, resolveUserPath } from './paths';
 import type { PlatformPort } from './platform';
 import type { Agent } from '../services/agent/index';
+import { resolveProvider } from '../services/agent/provider';
 import { createAgentServices } from '../services/agent/wiring';
+import { ArtifactRemoval } from '../services/artifacts/removal';
+import { ArtifactReveal } from '../services/artifacts/reveal';
+import { DiagnosticsService } from '../services/diagnostics/diagnostics-service';
+import { ProviderService } from '../services/provider/provider-service';
+import { AppSecrets } from '../services/settings/app-secrets';
+import { WorkspaceSetting } from '../services/settings/workspace-setting';
 
 export interface ServicesOptions {
   userData: string;
@@ -76,21 +84,37 @@ export interface Services {
   readonly artifacts: ArtifactStore;
   /** Size-limited, confined file reads for the preview pane. */
   readonly artifactReaders: ArtifactReaders;
+  /** Deleting an artifact as the user asks: stop its backend, reset its scratchpad, trash it. */
+  readonly artifactRemoval: ArtifactRemoval;
+  /** Shows an artifact's folder or file in the OS file manager (or says where it is). */
+  readonly artifactReveal: ArtifactReveal;
+  /** The model provider: the stored key, "Test connection" (the key goes only where the agent sends it). */
+  readonly provider: ProviderService;
+  /** The Diagnostics page, the first-run Python check and the bug-report text. */
+  readonly diagnostics: DiagnosticsService;
+  /** The provider and publish keys as Settings sets and clears them (announces `secrets.changed`). */
+  readonly appSecrets: AppSecrets;
+  /** The workspace folder as Settings shows and changes it. */
+  readonly workspaceSetting: WorkspaceSetting;
 }
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
-  const events = new EventBus();
-  const shutdown = new ShutdownRegistry();
   const scrubber = new Scrubber();
   const scrub = (text: string): string => scrubber.scrub(text);
   const notices = new NoticeLog(scrub);
-  notices.onNotice((n) => events.emit('app.notice', n));
+  // A service that emits a shape the contract refuses is Kiln's bug: tell the user, don't crash it.
+  const events = new EventBus({ onInternalError: (error) => notices.add('error', 'Kiln could not show an update in the window.', error.message) });
+  const shutdown = new ShutdownRegistry();
+  // Registered first, so it runs last: services that stop still announce it to the window.
+  const subscriptions = new DisposableStore();
+  shutdown.register('subscriptions', () => subscriptions.dispose());
+  subscriptions.add(notices.onNotice((n) => events.emit('app.notice', n)));
 
   await fs.mkdir(options.userData, { recursive: true });
   const settings = new SettingsStore(options.userData);
   const problem = await settings.load();
   if (problem) notices.add('warning', problem.message, problem.details);
-  settings.onChange((s) => events.emit('settings.changed', s));
+  subscriptions.add(settings.onChange((s) => events.emit('settings.changed', s)));
 
   const workspaceDir = (): string => {
     if (options.workspaceOverride) return resolveUserPath(options.workspaceOverride);
@@ -139,7 +163,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
 
   const publish = new PublishService({
-    artifacts: { dir: (slug) => artifactServices.store.dir(slug), open: (slug) => artifactServices.store.open(slug) },
+    artifacts: artifactServices.store,
     secrets,
     scrubber,
     vault,
@@ -156,12 +180,18 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   shutdown.register('publish', () => publish.cancelAll());
 
+  // The key goes only where the agent itself would send it: the effective provider URL.
+  const provider = new ProviderService({
+    savedBaseUrl: () => resolveProvider(settings.get().provider, env, null).baseUrl,
+    secrets,
+  });
+
   const agent = await createAgentServices({
     workspaceDir,
     promptsDir,
     env,
     settings,
-    secrets,
+    providerApiKey: () => provider.storedApiKey(),
     vault,
     artifacts: artifactServices.store,
     backends,
@@ -169,6 +199,47 @@ export async function createServices(options: ServicesOptions): Promise<Services
     events,
     shutdown,
     notices,
+    scrub,
+  });
+
+  const artifactRemoval = new ArtifactRemoval({
+    trash: (slug) => artifactServices.store.delete(slug, 'user'),
+    backends,
+    scratchpads: agent.scratchpads,
+  });
+  const artifactReveal = new ArtifactReveal({
+    store: artifactServices.store,
+    revealInFolder: (target) => options.platform.revealInFolder(target),
+  });
+  const appInfo = (): AppInfo => ({
+    name: pkg.productName,
+    version: pkg.version,
+    platform: process.platform,
+    arch: os.arch(),
+    runtime: options.platform.runtime,
+    versions: options.platform.versions,
+    workspace: workspaceDir(),
+    userData: options.userData,
+  });
+  const appSecrets = new AppSecrets(secrets);
+  subscriptions.add(appSecrets.onChanged((status) => events.emit('secrets.changed', status)));
+  const workspaceSetting = new WorkspaceSetting({
+    settings,
+    current: () => ({
+      path: workspaceDir(),
+      artifactsRoot: artifactServices.store.root(),
+      overridden: artifactServices.store.workspaceOverridden,
+    }),
+  });
+  const diagnostics = new DiagnosticsService({
+    appInfo,
+    findPython: () => python.find(),
+    keychain: async () => {
+      const status = await appSecrets.status();
+      return status.problem ? { available: status.keychainAvailable, problem: status.problem } : { available: status.keychainAvailable };
+    },
+    backends: () => backends.list().filter((b) => b.state !== 'stopped'),
+    notices: () => notices.list(),
     scrub,
   });
 
@@ -194,15 +265,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
     publish,
     artifacts: artifactServices.store,
     artifactReaders: artifactServices.readers,
-    appInfo: () => ({
-      name: pkg.productName,
-      version: pkg.version,
-      platform: process.platform,
-      arch: os.arch(),
-      runtime: options.platform.runtime,
-      versions: options.platform.versions,
-      workspace: workspaceDir(),
-      userData: options.userData,
-    }),
+    artifactRemoval,
+    artifactReveal,
+    provider,
+    diagnostics,
+    appSecrets,
+    workspaceSetting,
+    appInfo,
   };
 }

@@ -66,6 +66,16 @@ describe('router', () => {
     });
   });
 
+  it('passes a KilnError reason across for screens that branch on it', async () => {
+    const router = createRouter(
+      handlers({ 'app.info': () => { throw new KilnError('FORBIDDEN', 'Set a publish key first.', undefined, 'publish-key-missing'); } }),
+    );
+    await expect(router.call('app.info', undefined, ctx)).resolves.toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'Set a publish key first.', reason: 'publish-key-missing' },
+    });
+  });
+
   it('turns an unexpected error into INTERNAL without a stack trace', async () => {
     const onInternalError = vi.fn();
     const router = createRouter(handlers({ 'app.info': () => { throw new TypeError('boom'); } }), { onInternalError });
@@ -75,8 +85,15 @@ describe('router', () => {
     expect(onInternalError).toHaveBeenCalledOnce();
   });
 
-  it('refuses a handler answer that breaks the contract', async () => {
-    const router = createRouter(handlers({ 'app.info': () => ({ name: 1 }) as never }));
+  it('refuses a handler answer that breaks the contract, and reports it', async () => {
+    const onInternalError = vi.fn();
+    const router = createRouter(handlers({ 'app.info': () => ({ name: 1 }) as never }), { onInternalError });
     await expect(router.call('app.info', undefined, ctx)).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(String(onInternalError.mock.calls[0]?.[1])).toContain('broke the contract');
+  });
+
+  it('drops fields the contract does not name from an answer', async () => {
+    const router = createRouter(handlers({ 'app.info': () => ({ ...info, secretPath: '/home/ana/.ssh' }) as never }));
+    await expect(router.call('app.info', undefined, ctx)).resolves.toEqual({ ok: true, data: info });
   });
 });

@@ -26,8 +26,6 @@ export interface RouterOptions {
   scrub?: (text: string) => string;
   /** Told about unexpected failures (for logs and diagnostics); never sees the caller. */
   onInternalError?: (channel: string, error: unknown) => void;
-  /** Validate handler output too; on in development and tests. */
-  validateOutput?: boolean;
 }
 
 export interface Router {
@@ -40,12 +38,11 @@ function isChannel(name: string): name is Channel {
 }
 
 /**
- * Validates each input against the contract, runs its handler, and returns a result
- * envelope. Errors cross as `{code, message, details?}`; stack traces never do.
+ * Validates each input against the contract, runs its handler, validates its output, and
+ * returns a result envelope. Errors cross as `{code, message, details?}`; stack traces never do.
  */
 export function createRouter(handlers: HandlerMap, options: RouterOptions = {}): Router {
   const scrub = options.scrub ?? ((t: string) => t);
-  const validateOutput = options.validateOutput ?? true;
 
   async function call(channel: string, input: unknown, ctx: CallContext): Promise<IpcResult<unknown>> {
     if (typeof channel !== 'string' || !isChannel(channel)) {
@@ -62,23 +59,17 @@ export function createRouter(handlers: HandlerMap, options: RouterOptions = {}):
     try {
       const handler = handlers[channel] as Handler<Channel>;
       const data = await handler(parsed.data as never, ctx);
-      if (validateOutput) {
-        const out = def.output.safeParse(data);
-        if (!out.success) {
-          options.onInternalError?.(channel, new Error(`Output of ${channel} broke the contract: ${describeZodError(out.error)}`));
-          return { ok: false, error: { code: 'INTERNAL', message: `Kiln produced an invalid answer for ${channel}.` } };
-        }
-        return { ok: true, data: out.data };
+      // Always, in every build: the parse also drops fields the contract doesn't name, so nothing
+      // unplanned crosses to the page, and a broken answer is a clear error instead of an odd screen.
+      const out = def.output.safeParse(data);
+      if (!out.success) {
+        options.onInternalError?.(channel, new Error(`Output of ${channel} broke the contract: ${describeZodError(out.error)}`));
+        return { ok: false, error: { code: 'INTERNAL', message: `Kiln produced an invalid answer for ${channel}.` } };
       }
-      return { ok: true, data };
+      return { ok: true, data: out.data };
     } catch (error) {
-      if (isKilnError(error)) {
-        const envelope = { code: error.code, message: scrub(error.message) } as const;
-        return {
-          ok: false,
-          error: error.details !== undefined ? { ...envelope, details: scrub(error.details) } : envelope,
-        };
-      }
+      // Code, scrubbed message and details, and the reason a screen may branch on.
+      if (isKilnError(error)) return { ok: false, error: error.toIpcError(scrub) };
       options.onInternalError?.(channel, error);
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, error: { code: 'INTERNAL', message: scrub(`${channel} failed: ${message}`) } };

@@ -70,7 +70,7 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
     });
   });
 
-  const unsubscribe = options.events.subscribe((name, payload) => {
+  const subscription = options.events.subscribe((name, payload) => {
     const frame = JSON.stringify({ type: 'event', name, payload });
     for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(frame);
   });
@@ -79,7 +79,7 @@ export function attachWsTransport(options: WsTransportOptions): { close(): Promi
     clientCount: () => wss.clients.size,
     close: () =>
       new Promise<void>((resolve) => {
-        unsubscribe();
+        subscription.dispose();
         options.server.off('upgrade', onUpgrade);
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());

@@ -31,12 +31,12 @@ export function registerElectronTransport(router: Router, events: EventBus, wind
       return router.call(channel, input, { transport: 'electron' });
     });
   }
-  const unsubscribe = events.subscribe((name, payload) => {
+  const subscription = events.subscribe((name, payload) => {
     const contents = window();
     if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, name, payload);
   });
   return () => {
-    unsubscribe();
+    subscription.dispose();
     for (const channel of router.channels) ipcMain.removeHandler(channel);
   };
 }

@@ -4,12 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createServices } from '../core/services';
+import { createServices, type Services } from '../core/services';
 import { nodePlatform } from './node-platform';
 import { startWebHost, type WebHost } from './server';
 
 let dir: string;
 let host: WebHost;
+let services: Services;
 let origin: string;
 
 beforeAll(async () => {
@@ -18,7 +19,7 @@ beforeAll(async () => {
   await fs.mkdir(rendererDir);
   await fs.writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Kiln</title>');
   await fs.writeFile(path.join(dir, 'secret.txt'), 'outside the renderer');
-  const services = await createServices({
+  services = await createServices({
     userData: path.join(dir, 'user-data'),
     workspaceOverride: path.join(dir, 'ws'),
     platform: nodePlatform(),
@@ -27,7 +28,8 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${host.port}`;
 });
 afterAll(async () => {
-  await host.close();
+  // Closes the host too, and stops the watcher and everything else the services started.
+  await services.shutdown.runAll();
   await fs.rm(dir, { recursive: true, force: true });
 });
 

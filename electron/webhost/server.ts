@@ -3,8 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appContentSecurityPolicy } from '../core/csp';
 import type { Services } from '../core/services';
-import { createHandlers } from '../ipc/handlers/index';
-import { createRouter } from '../ipc/router';
+import { createAppRouter } from '../ipc/app-router';
 import { attachWsTransport } from '../ipc/ws-transport';
 import { createStaticHandler } from './static-server';
 
@@ -21,7 +20,8 @@ export interface WebHostOptions {
   port: number;
   /** For tests: a fixed token instead of a random one. */
   token?: string;
-  onInternalError?: (channel: string, error: unknown) => void;
+  /** Where internal errors are written besides the notices (default: stderr). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -59,10 +59,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   port = (server.address() as AddressInfo).port;
 
-  const router = createRouter(createHandlers(services), {
-    scrub: (t) => services.scrub(t),
-    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
-  });
+  // A console is always there to read: the web host runs from a terminal.
+  const router = createAppRouter(services, { packaged: false, ...(options.log ? { log: options.log } : {}) });
   const ws = attachWsTransport({ server, router, events: services.events, token, allowedHosts, allowedOrigins });
 
   let closing: Promise<void> | null = null;

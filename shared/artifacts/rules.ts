@@ -78,8 +78,12 @@ function isTopLevel(rel: string): boolean {
   return !/[/\\]/.test(rel.replace(/^\.?[/\\]+/, ''));
 }
 
-/** metadata.json, README.md, .published.json, backend.log at the top level, in any letter case. */
+/**
+ * metadata.json, README.md, .published.json, backend.log at the top level, in any letter case;
+ * a publish state (or its backup) at any depth; the rolled-over backend log.
+ */
 export function isBookkeepingFile(rel: string): boolean {
+  if (isPublishStateFile(rel) || isBackendLog(rel)) return true;
   return isTopLevel(rel) && BOOKKEEPING.includes(baseName(rel).toLowerCase());
 }
 
@@ -88,9 +92,12 @@ export function isMetadataFile(rel: string): boolean {
   return isTopLevel(rel) && sameName(baseName(rel), METADATA_FILE);
 }
 
-/** The backend's log (`backend.log`, any case, top level): its growth is not a content change. */
+/**
+ * The backend's log (`backend.log`, any case, top level) and its rolled-over copy
+ * (`backend.log.1`): their growth is not a content change.
+ */
 export function isBackendLog(rel: string): boolean {
-  return isTopLevel(rel) && sameName(baseName(rel), BACKEND_LOG_FILE);
+  return isTopLevel(rel) && /^backend\.log(\.1)?$/i.test(baseName(rel));
 }
 
 /**
@@ -98,12 +105,15 @@ export function isBackendLog(rel: string): boolean {
  * e.g. `site/.published.json`). It holds anton's access password in clear, so it never leaves main.
  */
 export function isPublishStateFile(rel: string): boolean {
-  return sameName(baseName(rel), PUBLISHED_STATE_FILE);
+  const name = baseName(rel).toLowerCase();
+  // `.published.json.bak` is the copy Kiln keeps of a damaged one: the same secrets.
+  return name === PUBLISHED_STATE_FILE || name === `${PUBLISHED_STATE_FILE}.bak`;
 }
 
 // ── folders and files that are tooling, never content ────────────────────────────────────
 
-const TOOLING_DIRS = ['__pycache__', 'node_modules', '.venv', '.git'];
+/** Exported for watchers that must skip these folders natively (not just filter their events). */
+export const TOOLING_DIRS: readonly string[] = ['__pycache__', 'node_modules', '.venv', '.git'];
 
 /** A folder that holds tooling state or caches; walks, watchers and bundles skip it. */
 export function isToolingDir(name: string): boolean {

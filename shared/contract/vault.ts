@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DS_NAME_RE, ENGINE_ID_RE, FIELD_NAME_RE } from '../vault/catalog';
+import { appSecretAccounts } from '../vault/accounts';
+import { DS_NAME_RE, DS_SLUG_RE, ENGINE_ID_RE, FIELD_NAME_RE } from '../vault/catalog';
 import { defineEndpoint, defineEvent } from './core';
 
 /**
@@ -13,7 +14,7 @@ const slug = z
   .string()
   .min(3)
   .max(100)
-  .regex(/^[a-z0-9][a-z0-9_-]{0,31}-[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'not a datasource slug (<engine>-<name>)');
+  .regex(DS_SLUG_RE, 'not a datasource slug (<engine>-<name>)');
 const engine = z.string().regex(ENGINE_ID_RE, 'lowercase letters, digits, "-" or "_"');
 const label = z.string().trim().min(1, 'a label is required').max(100);
 const fieldName = z.string().regex(FIELD_NAME_RE, 'field names use letters, digits and "_" only');
@@ -85,9 +86,8 @@ export const importResultSchema = z.object({
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
-/** The app's own secrets the renderer may set or clear (datasource secrets go through vault.*). */
-export const appSecretAccounts = ['provider.apiKey', 'publish.apiKey'] as const;
-export type AppSecretAccount = (typeof appSecretAccounts)[number];
+/** The app's own secrets the renderer may set or clear (datasource secrets go through vault.*); named in shared/vault/accounts. */
+export { appSecretAccounts, type AppSecretAccount } from '../vault/accounts';
 
 export const secretStatusSchema = z.object({
   account: z.enum(appSecretAccounts),

@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../core/services';
 import type { PlatformPort } from '../../core/platform';
 import { ArtifactReaders } from '../../services/artifacts/readers';
+import { ArtifactRemoval } from '../../services/artifacts/removal';
+import { ArtifactReveal } from '../../services/artifacts/reveal';
 import { ArtifactStore } from '../../services/artifacts/store';
 import { SettingsStore } from '../../services/settings/settings-store';
+import { WorkspaceSetting } from '../../services/settings/workspace-setting';
 import { createRouter, type HandlerMap, type Router } from '../router';
 import { artifactsHandlers } from './artifacts';
 
@@ -44,19 +47,27 @@ beforeAll(async () => {
   const services = {
     artifacts,
     artifactReaders: new ArtifactReaders(artifacts),
+    // Records what delete does to a running app; the supervisor itself is tested with real processes.
+    artifactRemoval: new ArtifactRemoval({
+      trash: (slug) => artifacts.delete(slug),
+      backends: {
+        status: (slug: string) => ({ slug, state: running.has(slug) ? 'running' : 'stopped' }),
+        stop: async (slug: string) => {
+          events.push(`stop ${slug}`);
+          running.delete(slug);
+        },
+      },
+      scratchpads: { reset: (slug: string) => events.push(`reset ${slug}`) },
+    }),
+    artifactReveal: new ArtifactReveal({ store: artifacts, revealInFolder: platform.revealInFolder }),
+    workspaceSetting: new WorkspaceSetting({
+      settings,
+      current: () => ({ path: workspaceDir(), artifactsRoot: artifacts.root(), overridden: artifacts.workspaceOverridden }),
+    }),
     settings,
     platform,
     workspaceDir,
     resourcesDir: path.resolve('resources'),
-    // Records what delete does to a running app; the supervisor itself is tested with real processes.
-    backends: {
-      status: (slug: string) => ({ slug, state: running.has(slug) ? 'running' : 'stopped' }),
-      stop: async (slug: string) => {
-        events.push(`stop ${slug}`);
-        running.delete(slug);
-      },
-    },
-    agent: { scratchpads: { reset: (slug: string) => events.push(`reset ${slug}`) } },
   } as unknown as Services;
   router = createRouter(artifactsHandlers(services) as HandlerMap);
 });

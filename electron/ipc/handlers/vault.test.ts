@@ -16,6 +16,8 @@ import { Scrubber } from '../../services/vault/scrubber';
 import { KeychainSecretStore } from '../../services/vault/secret-store';
 import { Secrets, environmentOverlay } from '../../services/vault/secrets';
 import { VaultService } from '../../services/vault/vault-service';
+import { ProviderService } from '../../services/provider/provider-service';
+import { AppSecrets } from '../../services/settings/app-secrets';
 import { createRouter, type HandlerMap, type Router } from '../router';
 import { providerHandlers } from './provider';
 import { vaultHandlers } from './vault';
@@ -81,7 +83,10 @@ beforeAll(async () => {
     onChange: (list) => events.emit('vault.changed', list),
   });
   // Only the parts these handlers use; the rest of the composition root is out of scope here.
-  const services = { secrets, vault, events, settings } as unknown as Services;
+  const provider = new ProviderService({ savedBaseUrl: () => settings.get().provider.baseUrl, secrets });
+  const appSecrets = new AppSecrets(secrets);
+  appSecrets.onChanged((status) => events.emit('secrets.changed', status));
+  const services = { secrets, vault, events, settings, provider, appSecrets } as unknown as Services;
   router = createRouter({ ...vaultHandlers(services), ...providerHandlers(services) } as HandlerMap, {
     scrub: (t) => scrubber.scrub(t),
   });
@@ -136,6 +141,7 @@ describe('vault endpoints', () => {
     for (const { value } of scrubber.entries()) expect(transcript).not.toContain(value);
     expect(scrubber.entries().length).toBeGreaterThanOrEqual(6);
     expect(outputs.some((o) => (o as { event?: string }).event === 'vault.changed')).toBe(true);
+    expect(outputs.some((o) => (o as { event?: string }).event === 'secrets.changed')).toBe(true);
   });
 
   it('rejects a blank key instead of silently clearing the stored one', async () => {

@@ -1,5 +1,4 @@
 import type { Services } from '../../core/services';
-import { secretsStatus } from '../../services/vault/secrets-status';
 import type { HandlerMap } from '../router';
 
 type VaultChannels =
@@ -16,11 +15,6 @@ type VaultChannels =
 
 /** Thin: the router validated the input; the vault re-checks fields against the engine catalog. */
 export function vaultHandlers(s: Services): Pick<HandlerMap, VaultChannels> {
-  const statusChanged = async () => {
-    const status = await secretsStatus(s.secrets);
-    s.events.emit('secrets.changed', status);
-    return status;
-  };
   return {
     'vault.list': () => s.vault.list(),
     'vault.get': ({ slug }) => s.vault.get(slug),
@@ -29,14 +23,8 @@ export function vaultHandlers(s: Services): Pick<HandlerMap, VaultChannels> {
     'vault.delete': ({ slug }) => s.vault.delete(slug),
     'vault.importPreview': () => s.vault.importPreview(),
     'vault.importConfirm': ({ slugs }) => s.vault.importConfirm(slugs),
-    'secrets.status': () => secretsStatus(s.secrets),
-    'secrets.set': async ({ account, value }) => {
-      await s.secrets.set(account, value.trim());
-      return statusChanged();
-    },
-    'secrets.clear': async ({ account }) => {
-      await s.secrets.delete(account);
-      return statusChanged();
-    },
+    'secrets.status': () => s.appSecrets.status(),
+    'secrets.set': ({ account, value }) => s.appSecrets.set(account, value),
+    'secrets.clear': ({ account }) => s.appSecrets.clear(account),
   };
 }

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PythonInfo } from '../../../shared/contract/backends';
 import type { PythonCheck } from '../../../shared/contract/diagnostics';
+import { childEnv } from '../process/child-env';
+import { venvPythonIn } from '../python/interpreter';
 
 const VENV_FIX =
   "Python's venv module is missing or broken. On Debian/Ubuntu: sudo apt install python3-venv; elsewhere reinstall Python from python.org, then check again.";
@@ -23,11 +25,12 @@ export async function checkPython(find: () => Promise<PythonInfo>, options: { ve
   if (!options.venv) return { ...base, venvWorks: null };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiln-venv-check-'));
   try {
-    const env = { PATH: process.env.PATH ?? '', HOME: os.homedir(), PYTHONUTF8: '1' };
+    // The same environment a launch gives venv creation and pip.
+    const env = childEnv({ python: true, inherit: ['pip'] });
     // With pip, as the launcher needs it; Debian's python without python3-venv fails right here.
     const made = await execa(info.path, ['-m', 'venv', path.join(dir, 'venv')], { reject: false, extendEnv: false, env, all: true, timeout: 120_000 });
     if (made.exitCode !== 0) return { ...base, venvWorks: false, problem: VENV_FIX };
-    const py = process.platform === 'win32' ? path.join(dir, 'venv', 'Scripts', 'python.exe') : path.join(dir, 'venv', 'bin', 'python');
+    const py = venvPythonIn(path.join(dir, 'venv'));
     const ran = await execa(py, ['-c', 'import sys, pip; print(sys.prefix)'], { reject: false, extendEnv: false, env, timeout: 30_000 });
     return ran.exitCode === 0 ? { ...base, venvWorks: true } : { ...base, venvWorks: false, problem: VENV_FIX };
   } finally {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Notice } from '../../../shared/contract/app';
+import { Emitter, type Disposable } from '../../../shared/lib/emitter';
 
 /** Background problems the user should hear about (toasts) and diagnostics can list. */
 export class NoticeLog {
   private readonly items: Notice[] = [];
-  private readonly listeners = new Set<(n: Notice) => void>();
+  private readonly added = new Emitter<Notice>();
 
   constructor(
     private readonly scrub: (text: string) => string = (t) => t,
@@ -21,7 +22,7 @@ export class NoticeLog {
     };
     this.items.push(notice);
     if (this.items.length > this.limit) this.items.shift();
-    for (const listener of this.listeners) listener(notice);
+    this.added.fire(notice);
     return notice;
   }
 
@@ -29,8 +30,12 @@ export class NoticeLog {
     return [...this.items];
   }
 
-  onNotice(listener: (n: Notice) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onNotice(listener: (n: Notice) => void): Disposable {
+    return this.added.on(listener);
+  }
+
+  /** 0 once every subscriber has been disposed (checked after shutdown). */
+  get listenerCount(): number {
+    return this.added.size;
   }
 }

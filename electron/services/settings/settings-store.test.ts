@@ -98,12 +98,25 @@ describe('SettingsStore', () => {
     await expect(fs.access(path.join(dir, 'settings.json.bak'))).resolves.toBeUndefined();
   });
 
-  it('tells listeners about each change', async () => {
+  it('tells listeners about each change until they dispose', async () => {
     const store = new SettingsStore(dir);
     await store.load();
     const seen: string[] = [];
-    store.onChange((s) => seen.push(s.appearance.theme));
+    const sub = store.onChange((s) => seen.push(s.appearance.theme));
     await store.update({ appearance: { theme: 'dark' } });
+    sub.dispose();
+    await store.update({ appearance: { theme: 'light' } });
     expect(seen).toEqual(['dark']);
+    expect(store.listenerCount).toBe(0);
+  });
+
+  it('a listener that throws does not fail the saved update', async () => {
+    const store = new SettingsStore(dir);
+    await store.load();
+    store.onChange(() => {
+      throw new Error('broken listener');
+    });
+    await expect(store.update({ appearance: { theme: 'dark' } })).resolves.toMatchObject({ appearance: { theme: 'dark' } });
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'settings.json'), 'utf8'))).toMatchObject({ appearance: { theme: 'dark' } });
   });
 });

@@ -8,6 +8,7 @@ import {
   type SettingsPatch,
 } from '../../../shared/contract/settings';
 import { describeZodError, KilnError } from '../../../shared/contract/core';
+import { Emitter, type Disposable } from '../../../shared/lib/emitter';
 import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
 
 export interface SettingsLoadProblem {
@@ -24,7 +25,7 @@ export class SettingsStore {
   readonly file: string;
   private current: Settings = defaultSettings();
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly listeners = new Set<(s: Settings) => void>();
+  private readonly changed = new Emitter<Settings>();
 
   constructor(userDataDir: string) {
     this.file = path.join(userDataDir, 'settings.json');
@@ -66,9 +67,14 @@ export class SettingsStore {
     return structuredClone(this.current);
   }
 
-  onChange(listener: (s: Settings) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Told after each successful update, with the new settings; dispose to unsubscribe. */
+  onChange(listener: (s: Settings) => void): Disposable {
+    return this.changed.on(listener);
+  }
+
+  /** 0 once every subscriber has been disposed (checked after shutdown). */
+  get listenerCount(): number {
+    return this.changed.size;
   }
 
   /** Applies a validated patch section by section and persists the result atomically. */
@@ -86,7 +92,7 @@ export class SettingsStore {
       await fs.mkdir(path.dirname(this.file), { recursive: true });
       await writeFileAtomic(this.file, toPrettyJson(next.data), 0o600);
       this.current = next.data;
-      for (const listener of this.listeners) listener(this.get());
+      this.changed.fire(this.get());
       return this.get();
     };
     const result = this.queue.then(run, run);
