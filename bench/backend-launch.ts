@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
 import { createTestSupervisor, makeWorkspace } from '../electron/services/backends/testing';
+import { childEnv } from '../electron/services/process/child-env';
+import { venvDirFor, venvPythonIn } from '../electron/services/python/interpreter';
 
 const SLUG = 'inventory';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -92,10 +94,10 @@ function anyHttpAnswer(port: number): Promise<boolean> {
 /** The baseline: the venv's python, `backend.py --port N`, first HTTP answer polled every 20 ms. */
 async function bare(ws: string): Promise<number> {
   const dir = path.join(ws, '.anton', 'artifacts', SLUG);
-  const python = path.join(ws, '.anton', 'scratchpad-venvs', SLUG, 'bin', 'python');
+  const python = venvPythonIn(venvDirFor(ws, SLUG));
   const port = await getPort({ host: '127.0.0.1' });
   const t0 = performance.now();
-  const p = spawn(python, ['backend.py', '--port', String(port)], { cwd: dir, stdio: 'ignore', detached: true, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), PYTHONUNBUFFERED: '1' } });
+  const p = spawn(python, ['backend.py', '--port', String(port)], { cwd: dir, stdio: 'ignore', detached: true, env: childEnv({ host: { ...process.env, HOME: os.tmpdir() }, python: true }) });
   for (;;) {
     if (await anyHttpAnswer(port)) break;
     await new Promise((r) => setTimeout(r, 20));
