@@ -7,6 +7,7 @@ import { expect, test } from '../fixtures/kiln';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { datasourceSlug, envPrefix } from '../../shared/vault/catalog';
 
 /**
  * Renders the main screens for the README into docs/screenshots/. Run it with
@@ -69,8 +70,7 @@ test('README screenshots', async ({ page, kiln }) => {
 
     const stored = JSON.parse(readFileSync(path.join(app.workspace, '.kiln', 'datasources.json'), 'utf8')) as { datasources: { engine: string; name: string }[] };
     const ds = stored.datasources[0]!;
-    const slug = `${ds.engine}-${ds.name}`;
-    model.enqueue(...salesAppScript(slug, `DS_${slug.toUpperCase().replace(/\W/g, '_')}`));
+    model.enqueue(...salesAppScript(datasourceSlug(ds.engine, ds.name), envPrefix(ds.engine, ds.name)));
     await nav.getByRole('button', { name: 'Chat' }).click();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('Build me an app that shows sales by region from the Sales API');

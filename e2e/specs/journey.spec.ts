@@ -7,6 +7,7 @@ import { salesAppScript } from '../fixtures/model-scripts/sales-app';
 import { startModelServer } from '../fixtures/model-server';
 import { startPublishServer } from '../fixtures/publish-server';
 import { expect, test } from '../fixtures/kiln';
+import { datasourceSlug, envPrefix } from '../../shared/vault/catalog';
 
 /**
  * The newcomer's journey, through the UI only, on a fresh profile: first-run wizard →
@@ -106,11 +107,11 @@ test('newcomer: wizard → examples → chat builds an app from a datasource →
     await snap(page, info, '5-datasource');
     const stored = JSON.parse(readFileSync(path.join(app.workspace, '.kiln', 'datasources.json'), 'utf8')) as { datasources: { engine: string; name: string }[] };
     const ds = stored.datasources[0]!;
-    const dsSlug = `${ds.engine}-${ds.name}`;
-    const envPrefix = `DS_${dsSlug.toUpperCase().replace(/\W/g, '_')}`;
+    const dsSlug = datasourceSlug(ds.engine, ds.name);
+    const prefix = envPrefix(ds.engine, ds.name);
 
     // 6. The chat builds the app on that datasource and launches it.
-    model.enqueue(...salesAppScript(dsSlug, envPrefix));
+    model.enqueue(...salesAppScript(dsSlug, prefix));
     await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'Chat' }).click();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('Build me an app that shows sales by region from the Sales API');
@@ -128,7 +129,7 @@ test('newcomer: wizard → examples → chat builds an app from a datasource →
     // 8. Publish from the agent's card: review sheet → Publish → URL.
     await log.getByRole('group', { name: 'Publish suggestion' }).getByRole('button', { name: /Review and publish/ }).click();
     const sheet = page.getByRole('dialog', { name: /Publish “Sales by region”/ });
-    await expect(sheet.getByRole('region', { name: 'Datasource secrets' })).toContainText(`${envPrefix}__TOKEN`);
+    await expect(sheet.getByRole('region', { name: 'Datasource secrets' })).toContainText(`${prefix}__TOKEN`);
     await snap(page, info, '8-publish-review');
     await sheet.getByRole('button', { name: 'Publish', exact: true }).click();
     const url = sheet.getByTestId('publish-url');
@@ -137,7 +138,7 @@ test('newcomer: wizard → examples → chat builds an app from a datasource →
 
     // What crossed the wire: the token in the JSON body only, never in the zip; the model never saw it.
     const upload = publish.uploads()[0]!;
-    expect(upload.body!.secrets).toEqual({ [`${envPrefix}__BASE_URL`]: salesApi.url, [`${envPrefix}__TOKEN`]: DATA_TOKEN });
+    expect(upload.body!.secrets).toEqual({ [`${prefix}__BASE_URL`]: salesApi.url, [`${prefix}__TOKEN`]: DATA_TOKEN });
     const files = upload.files!;
     expect(Object.keys(files).sort()).toEqual(['backend.py', 'requirements.txt', 'static/index.html']);
     for (const content of Object.values(files)) expect(content).not.toContain(DATA_TOKEN);

@@ -136,8 +136,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     workspaceDir,
     secrets,
     antonVaultDir: () => defaultAntonVaultDir(env),
-    onChange: (list) => events.emit('vault.changed', list),
   });
+  subscriptions.add(vault.onChanged((list) => events.emit('vault.changed', list)));
 
   const artifactServices = await createArtifactServices({
     store: {

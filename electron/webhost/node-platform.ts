@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { PlatformPort } from '../core/platform';
+import { childEnv } from '../services/process/child-env';
 
 /** Opens a path or URL with the OS's own opener, detached, without a shell. */
 function osOpen(target: string): Promise<void> {
@@ -10,7 +11,8 @@ function osOpen(target: string): Promise<void> {
         ? ['explorer.exe', [target]]
         : ['xdg-open', [target]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    // The opener needs the desktop session (DISPLAY, D-Bus, XDG_*), never Kiln's secrets.
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env: childEnv({ inherit: ['desktop'] }) });
     child.once('error', (e) => reject(new Error(`Could not run ${cmd}: ${e.message}`)));
     child.once('spawn', () => {
       child.unref();

@@ -1,18 +1,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
+import { mimeFor } from '../services/fs/mime';
 
 export interface StaticOptions {
   root: string;
@@ -68,7 +57,7 @@ export function createStaticHandler(options: StaticOptions) {
     const isHtml = file.endsWith('.html');
     res.writeHead(200, {
       ...headers,
-      'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Type': mimeFor(file),
       'Content-Length': stat.size,
       'Cache-Control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
     });

@@ -1,4 +1,4 @@
-import { compareListItems } from '../../shared/artifacts/list-order';
+import { compareListItems, listItem } from '../../shared/artifacts/list-items';
 import type { ArtifactChange, ArtifactListItem, ArtifactRecord, ArtifactType } from '../../shared/contract/artifacts';
 import { KilnError } from '../../shared/contract/core';
 import type { PublishStatus } from '../../shared/contract/publish';
@@ -88,17 +88,7 @@ export class FakeWorkspace {
 
   item(slug: string): ArtifactListItem {
     const r = this.folder(slug).record;
-    return {
-      slug: r.slug,
-      id: r.id,
-      name: r.name,
-      description: r.description,
-      type: r.type,
-      primary: r.primary,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      fileCount: r.files.length,
-    };
+    return listItem(r.slug, r);
   }
 
   private folder(slug: string): Folder {

@@ -44,9 +44,6 @@ export const artifactTypes = [
   'fullstack-stateless-app',
   'fullstack-stateful-app',
 ] as const;
-export type ArtifactType = (typeof artifactTypes)[number];
-
-export const FULLSTACK_TYPES: readonly ArtifactType[] = ['fullstack-stateless-app', 'fullstack-stateful-app'];
 
 /** A fullstack app has a Python backend (`backend.py`) Kiln supervises. Takes any string: records on disk may carry unknown types. */
 export function isFullstackType(type: string | null | undefined): boolean {

@@ -43,6 +43,8 @@ const secret = (name: string, label: string, extra: Partial<FieldSpec> = {}): Fi
   ...extra,
 });
 
+export const GENERIC_ENGINE = 'generic';
+
 export const ENGINES: readonly EngineSpec[] = [
   {
     id: 'postgres',
@@ -112,7 +114,7 @@ export const ENGINES: readonly EngineSpec[] = [
     ],
   },
   {
-    id: 'generic',
+    id: GENERIC_ENGINE,
     label: 'Other (free-form)',
     description: 'Any connection: name the fields yourself. Names containing password, secret, token, key… are kept secret.',
     freeForm: true,
@@ -120,7 +122,6 @@ export const ENGINES: readonly EngineSpec[] = [
   },
 ];
 
-export const GENERIC_ENGINE = 'generic';
 
 export function engineSpec(id: string): EngineSpec | undefined {
   return ENGINES.find((e) => e.id === id);

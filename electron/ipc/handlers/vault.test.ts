@@ -80,8 +80,8 @@ beforeAll(async () => {
     workspaceDir: () => workspace,
     secrets,
     antonVaultDir: () => antonDir,
-    onChange: (list) => events.emit('vault.changed', list),
   });
+  vault.onChanged((list) => events.emit('vault.changed', list));
   // Only the parts these handlers use; the rest of the composition root is out of scope here.
   const provider = new ProviderService({ savedBaseUrl: () => settings.get().provider.baseUrl, secrets });
   const appSecrets = new AppSecrets(secrets);

@@ -4,8 +4,8 @@ import { METADATA_FILE } from '../../../shared/artifacts/rules';
 import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/artifacts';
 import { KilnError } from '../../../shared/contract/core';
 import { isInside, realpathOfExisting } from './confine';
-import { damagedItem, listItem, readRecord } from './records';
-import { sortListItems } from '../../../shared/artifacts/list-order';
+import { listItem, sortListItems } from '../../../shared/artifacts/list-items';
+import { damagedItem, readRecord } from './records';
 
 interface CacheEntry {
   mtimeMs: number;

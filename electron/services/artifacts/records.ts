@@ -69,21 +69,6 @@ export async function writeRecord(dir: string, record: ArtifactRecord): Promise<
   await writeFileAtomic(readme, renderReadme(record));
 }
 
-/** The gallery entry of a readable record. */
-export function listItem(slug: string, r: ArtifactRecord): ArtifactListItem {
-  return {
-    slug,
-    id: r.id,
-    name: r.name,
-    description: r.description,
-    type: r.type,
-    primary: r.primary,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    fileCount: r.files.length,
-  };
-}
-
 /** The gallery entry of a folder whose record can't be read: listed, with the reason. */
 export function damagedItem(slug: string, reason: string, mtime: Date | null): ArtifactListItem {
   return {

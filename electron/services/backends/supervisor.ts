@@ -91,7 +91,12 @@ export class BackendSupervisor {
   constructor(private readonly o: SupervisorOptions) {
     this.registry = new PidRegistry(() => path.join(o.stateDir(), 'backends.json'));
     this.now = o.now ?? Date.now;
-    this.idleTimer = setInterval(() => void this.stopIdle(), o.idleCheckMs ?? 30_000);
+  }
+
+  /** The idle check runs only while Kiln has launched something (started on the first launch, not at construction). */
+  private watchIdle(): void {
+    if (this.idleTimer) return;
+    this.idleTimer = setInterval(() => void this.stopIdle(), this.o.idleCheckMs ?? 30_000);
     this.idleTimer.unref();
   }
 
@@ -193,6 +198,7 @@ export class BackendSupervisor {
     // A crashed run is reused (with its open log) rather than replaced.
     const run: Run = old ?? { slug, state: 'stopped', child: null, lastTraffic: this.now(), stopping: false, exited: null, log: null };
     if (!old) this.runs.set(slug, run);
+    this.watchIdle();
     if (!run.log) {
       run.log = new LogSink(backendLogPath(dir), this.o.scrub, (lines) => this.o.events.emit('backends.log', { slug, lines }));
       await run.log.open();

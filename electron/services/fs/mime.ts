@@ -19,7 +19,3 @@ export function baseMimeFor(file: string): string {
   return mimeFor(file).split(';')[0]!.trim();
 }
 
-/** True for raster and vector images a browser shows in an `<img>`. */
-export function isImageMime(mime: string): boolean {
-  return mime.startsWith('image/');
-}

@@ -185,10 +185,7 @@ describe('every Python spawner uses the one builder', () => {
 /** A new spawner must go through the builder: this fails when one spawns without it. */
 describe('no spawner bypasses the builder', () => {
   /** Spawns that deliberately keep the full environment, each with its reason. */
-  const EXEMPT: Record<string, string> = {
-    // Opens the user's browser (xdg-open/open/start): needs the desktop session's variables. Owned by the web host.
-    'electron/webhost/node-platform.ts': 'browser launcher',
-  };
+  const EXEMPT: Record<string, string> = {};
 
   it('every execa/spawn/execFile call under electron/ sits in a file that uses childEnv', async () => {
     const root = path.resolve('electron');

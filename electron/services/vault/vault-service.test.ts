@@ -27,8 +27,8 @@ beforeEach(async () => {
     workspaceDir: () => workspace,
     secrets: new Secrets(keychain, { scrubber }),
     antonVaultDir: () => antonDir,
-    onChange: (list) => changes.push(list),
   });
+  vault.onChanged((list) => changes.push(list));
 });
 
 afterEach(async () => {

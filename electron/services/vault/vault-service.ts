@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
+import { Emitter, type Disposable } from '../../../shared/lib/emitter';
 import type {
   DatasourceCreate,
   DatasourceUpdate,
@@ -28,7 +29,6 @@ export interface VaultOptions {
   secrets: SecretStore;
   /** anton's vault folder; default `~/.anton/data_vault` (tests point it elsewhere). */
   antonVaultDir?: () => string;
-  onChange?: (list: DatasourceView[]) => void;
   now?: () => Date;
 }
 
@@ -70,9 +70,15 @@ function toView(d: StoredDatasource): DatasourceView {
 export class VaultService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => Date;
+  private readonly changed = new Emitter<DatasourceView[]>();
 
   constructor(private readonly options: VaultOptions) {
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** The datasource list after every change (created, updated, deleted, imported). */
+  onChanged(listener: (list: DatasourceView[]) => void): Disposable {
+    return this.changed.on(listener);
   }
 
   private serial<T>(op: () => Promise<T>): Promise<T> {
@@ -87,7 +93,7 @@ export class VaultService {
 
   private async commit(list: StoredDatasource[]): Promise<void> {
     await writeDatasources(this.options.workspaceDir(), list);
-    this.options.onChange?.(list.map(toView));
+    this.changed.fire(list.map(toView));
   }
 
   private notFound(slug: string): KilnError {

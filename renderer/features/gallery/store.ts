@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ArtifactChange, ArtifactListItem } from '../../../shared/contract/artifacts';
-import { compareListItems } from '../../../shared/artifacts/list-order';
+import { compareListItems } from '../../../shared/artifacts/list-items';
 import { api, errorMessage } from '../../api/client';
 import type { SortKey, TypeFilter } from './model';
 

@@ -9,6 +9,7 @@ import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useSettings } from '../../../stores/settings';
 import { AppSecretField } from '../../vault/AppSecretField';
 import '../../vault/vault.css';
+import { PROVIDER_API_KEY_ACCOUNT } from '../../../../shared/vault/accounts';
 
 type Preset = (typeof providerPresets)[number];
 
@@ -122,7 +123,7 @@ export function ProviderSection() {
         )}
       </Field>
       <AppSecretField
-        account="provider.apiKey"
+        account={PROVIDER_API_KEY_ACCOUNT}
         label="API key"
         hint={needsKey ? 'Stored in the OS keychain.' : 'Local servers usually need no key.'}
       />

@@ -6,6 +6,7 @@ import { Field, TextInput } from '../../../components/Field';
 import { useSettings } from '../../../stores/settings';
 import { AppSecretField } from '../../vault/AppSecretField';
 import '../../vault/vault.css';
+import { PUBLISH_API_KEY_ACCOUNT } from '../../../../shared/vault/accounts';
 
 function checkUrl(value: string): string | null {
   try {
@@ -63,7 +64,7 @@ export function PublishingSection() {
           )}
         </Field>
       </form>
-      <AppSecretField account="publish.apiKey" label="Publish API key" hint="Stored in the OS keychain." />
+      <AppSecretField account={PUBLISH_API_KEY_ACCOUNT} label="Publish API key" hint="Stored in the OS keychain." />
       <Field label="Bundle size limit (MB)" hint="A publish or export larger than this is refused before anything is sent." error={limitError}>
         {(id, describedBy) => (
           <TextInput

@@ -1,4 +1,19 @@
-import type { ArtifactListItem } from '../contract/artifacts';
+import type { ArtifactListItem, ArtifactRecord } from '../contract/artifacts';
+
+/** The gallery entry of a readable record (main builds it; test fakes of main too). */
+export function listItem(slug: string, r: ArtifactRecord): ArtifactListItem {
+  return {
+    slug,
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    type: r.type,
+    primary: r.primary,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    fileCount: r.files.length,
+  };
+}
 
 /** An ISO time as a number for sorting; missing or unreadable sorts as oldest. */
 export const timeValue = (iso: string | null | undefined): number => {
