@@ -1,5 +1,6 @@
 import type { IpcResult } from '../../shared/contract/core';
 import type { Transport } from './transport';
+import { Emitter } from '../../shared/lib/emitter';
 
 type ServerMessage =
   | { type: 'result'; id: number; result: IpcResult<unknown> }
@@ -28,9 +29,9 @@ export function takeToken(): string | null {
  * calls in flight when it drops fail with UNAVAILABLE so the UI can say so.
  */
 export function webSocketTransport(token: string): Transport {
-  const listeners = new Set<(name: string, payload: unknown) => void>();
-  const statusListeners = new Set<(connected: boolean) => void>();
-  const onStatus = (connected: boolean): void => statusListeners.forEach((l) => l(connected));
+  const events = new Emitter<{ name: string; payload: unknown }>();
+  const status = new Emitter<boolean>();
+  const onStatus = (connected: boolean): void => status.fire(connected);
   const pending = new Map<number, (r: IpcResult<unknown>) => void>();
   let nextId = 1;
   let socket: WebSocket | null = null;
@@ -60,7 +61,7 @@ export function webSocketTransport(token: string): Transport {
             pending.get(msg.id)?.(msg.result);
             pending.delete(msg.id);
           } else if (msg.type === 'event') {
-            for (const l of listeners) l(msg.name, msg.payload);
+            events.fire({ name: msg.name, payload: msg.payload });
           }
         };
         ws.onclose = () => {
@@ -99,12 +100,12 @@ export function webSocketTransport(token: string): Transport {
       });
     },
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      const sub = events.on((e) => listener(e.name, e.payload));
+      return () => sub.dispose();
     },
     onStatus(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
+      const sub = status.on(listener);
+      return () => sub.dispose();
     },
   };
 }

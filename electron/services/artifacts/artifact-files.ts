@@ -135,25 +135,38 @@ export class ArtifactFiles {
   async copyIn(slug: string, source: string, keep: (src: string) => boolean, by: ChangeAuthor): Promise<void> {
     const dir = await this.d.paths.dir(slug);
     const written: string[] = [];
-    await fs.cp(source, dir, {
-      recursive: true,
-      filter: (src) => {
-        if (!keep(src)) return false;
-        const rel = path.relative(source, src).split(path.sep).join('/');
-        if (rel !== '' && !isContentPath(rel)) return false;
-        if (rel !== '') written.push(rel);
-        return true;
-      },
+    // The whole folder counts as Kiln's while the copy runs: a large copy outlasts the watcher's
+    // quiet period, and its notices must not come back as outside changes.
+    await this.d.own.during([dir], async () => {
+      await fs.cp(source, dir, {
+        recursive: true,
+        filter: (src) => {
+          if (!keep(src)) return false;
+          const rel = path.relative(source, src).split(path.sep).join('/');
+          if (rel !== '' && !isContentPath(rel)) return false;
+          if (rel !== '') written.push(rel);
+          return true;
+        },
+      });
+      for (const rel of written) this.d.own.written(path.join(dir, ...rel.split('/')));
     });
-    for (const rel of written) this.d.own.written(path.join(dir, ...rel.split('/')));
     await this.d.changed(slug, written, by);
   }
 
-  /** Confined path of a content (non-bookkeeping) file. */
+  /**
+   * Confined path of a content (non-bookkeeping) file. Checked twice: the path as given, and
+   * the path it really reaches, so a link (`leak.txt -> .published.json`, `sub -> .`) planted by
+   * a backend, `run_python` or anton can't turn a bookkeeping file into content.
+   */
   private async content(slug: string, relPath: string): Promise<{ dir: string; rel: string; abs: string }> {
     const rel = normalizeRelPath(relPath);
     if (!isContentPath(rel)) throw new KilnError('FORBIDDEN', reservedMessage(rel), undefined, 'reserved-file');
-    return this.d.paths.resolve(slug, rel);
+    const resolved = await this.d.paths.resolve(slug, rel);
+    const realRel = await this.d.paths.realRelative(resolved.dir, resolved.abs);
+    if (realRel !== rel && !isContentPath(realRel)) {
+      throw new KilnError('FORBIDDEN', `${rel} is a link to ${realRel}. ${reservedMessage(realRel)}`, undefined, 'reserved-file');
+    }
+    return resolved;
   }
 
   /** mkdir -p, remembering each folder Kiln made so its watcher notice is known as ours. */

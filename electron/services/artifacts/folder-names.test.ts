@@ -89,3 +89,17 @@ describe('bookkeeping files, in any letter case', () => {
     },
   );
 });
+
+describe('a folder whose name the slug rule refuses', () => {
+  it('is listed as damaged with the reason, never as a healthy artifact that every endpoint refuses', async () => {
+    const odd = path.join(t.root, 'a\\b');
+    await fs.mkdir(odd);
+    await fs.writeFile(path.join(odd, 'metadata.json'), JSON.stringify({ id: 'deadbeef', slug: 'a\\b', name: 'x', type: 'html-app', createdAt: STAMP, updatedAt: STAMP }));
+    try {
+      const item = (await t.store.list()).find((i) => i.slug === 'a\\b');
+      expect(item?.damaged?.reason).toMatch(/without \/, \\ or NUL.*Rename the folder/);
+    } finally {
+      await fs.rm(odd, { recursive: true, force: true });
+    }
+  });
+});

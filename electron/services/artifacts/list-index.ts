@@ -5,6 +5,7 @@ import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/
 import { KilnError } from '../../../shared/contract/core';
 import { isInside, realpathOfExisting } from './confine';
 import { listItem, sortListItems } from '../../../shared/artifacts/list-items';
+import { slugProblem } from '../../../shared/artifacts/rules';
 import { damagedItem, readRecord } from './records';
 
 interface CacheEntry {
@@ -99,7 +100,10 @@ export class ListIndex {
       if (e.name.startsWith('.')) continue;
       const abs = path.join(root, e.name);
       seen.add(abs);
-      if (e.isDirectory()) items.push(this.cachedItem(abs) ?? this.itemFor(abs, e.name));
+      const problem = slugProblem(e.name);
+      // A name the slug rule refuses (a backslash, over 255 bytes) is listed, never opened.
+      if (problem) items.push(this.damaged(abs, e.name, `Kiln can't open this folder: its name ${problem}. Rename the folder.`));
+      else if (e.isDirectory()) items.push(this.cachedItem(abs) ?? this.itemFor(abs, e.name));
       else if (e.isSymbolicLink()) items.push(this.linkedItem(root, abs, e.name));
     }
     for (const key of this.cache.keys()) if (path.dirname(key) === root && !seen.has(key)) this.cache.delete(key);

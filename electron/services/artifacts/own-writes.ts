@@ -71,6 +71,10 @@ export class OwnWrites {
     const st = statOf(abs);
     const mark = this.marks.get(abs);
     if (mark?.kind === 'pending') return true;
+    // Inside a folder Kiln is changing right now (a copy, a removal): Kiln's, whatever is there.
+    for (let dir = path.dirname(abs); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (this.marks.get(dir)?.kind === 'pending') return true;
+    }
     if (mark) {
       const own = mark.kind === 'removed' ? st === undefined : st !== undefined && signature(st) === mark.sig;
       if (!own) this.marks.delete(abs); // someone else changed it since: later notices are theirs
@@ -78,8 +82,7 @@ export class OwnWrites {
     }
     if (st !== undefined) return false;
     for (let dir = path.dirname(abs); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      const kind = this.marks.get(dir)?.kind;
-      if (kind === 'removed' || kind === 'pending') return true;
+      if (this.marks.get(dir)?.kind === 'removed') return true;
     }
     return false;
   }

@@ -73,6 +73,15 @@ export class ArtifactPaths {
     return { dir, rel, abs };
   }
 
+  /**
+   * The artifact-relative path (`/` separated) that `abs` really reaches after every link is
+   * followed; `abs` must already be confined to `dir` (see resolve).
+   */
+  async realRelative(dir: string, abs: string): Promise<string> {
+    const [realDir, real] = await Promise.all([fs.realpath(dir), realpathOfExisting(abs)]);
+    return path.relative(realDir, real).split(path.sep).join('/');
+  }
+
   /** Makes a new folder `<base>-<id>` (`-2`, `-3`… on a clash, anton's step 7); returns its slug. */
   async allocate(name: string, id: string): Promise<string> {
     const root = this.root();

@@ -73,6 +73,8 @@ describe('childEnv', () => {
           DS_MYSQL_11111111__PASSWORD: 'other',
           // A prefix of a declared one without the `__` separator is another datasource.
           DS_POSTGRES_7E8971C3X__PASSWORD: 'other',
+          // Starts with a declared prefix, but is `postgres-7e8971c3__x`'s password.
+          DS_POSTGRES_7E8971C3__X__PASSWORD: 'other',
           OPENAI_API_KEY: 'smuggled',
         },
       },

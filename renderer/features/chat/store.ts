@@ -3,6 +3,7 @@ import type { ChatLogEntry, ChatStreamEvent, ConversationSummary } from '../../.
 import { emptyChatView, reduceChat, replayChat, type ChatView } from '../../../shared/chat/reducer';
 import { api, toKilnError } from '../../api/client';
 import { useShell } from '../../stores/shell';
+import { isFullstackType } from '../../../shared/artifacts/rules';
 
 /**
  * The chat's client state. Main owns the turn; this store only mirrors it: the open
@@ -160,7 +161,7 @@ export const useChat = create<ChatState>()((set, get) => ({
       };
       // Opening a fullstack app starts its backend: wait until the agent has launched it,
       // rather than racing the agent's own setup of its Python environment.
-      if (!kind.startsWith('fullstack')) show();
+      if (!isFullstackType(kind)) show();
       else void api.call('backends.status', { slug }).then((st) => st.state === 'running' && show(), () => undefined);
     }
     if (t === 'turn_started' || t === 'turn_finished' || t === 'conversation_renamed') void state.refreshList();

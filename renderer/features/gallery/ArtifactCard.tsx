@@ -4,6 +4,7 @@ import { useShell } from '../../stores/shell';
 import { BackendBadge } from '../backends/BackendBadge';
 import { PublishBadge } from '../publish/PublishBadge';
 import { fileCountLabel, relativeTime, typeInfo } from './model';
+import { isFullstackType } from '../../../shared/artifacts/rules';
 
 export interface CardActions {
   open(item: ArtifactListItem): void;
@@ -60,7 +61,7 @@ function LiveCard({ item, actions, layout, now }: { item: ArtifactListItem; acti
         <span>{fileCountLabel(item.fileCount)}</span>
       </p>
       <div className="artifact-card-badges">
-        {item.type?.startsWith('fullstack') && <BackendBadge slug={item.slug} />}
+        {isFullstackType(item.type) && <BackendBadge slug={item.slug} />}
         <PublishBadge slug={item.slug} />
       </div>
       <div className="artifact-card-actions">

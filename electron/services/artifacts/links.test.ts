@@ -1,0 +1,58 @@
+/**
+ * Links inside an artifact (planted by a backend, run_python, anton, or copied in) can't turn a
+ * bookkeeping file into content: not for the agent's reads and writes, the preview, or readText.
+ * A link to a real content file inside the artifact still works as before.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveStaticFile } from '../preview/static-files';
+import { ArtifactReaders } from './readers';
+import type { ArtifactStore } from './store';
+import { tempStore } from './test-helpers';
+
+let store: ArtifactStore;
+let cleanup: () => Promise<void>;
+let slug: string;
+let dir: string;
+
+beforeEach(async () => {
+  ({ store, cleanup } = await tempStore());
+  slug = (await store.create({ name: 'Linked', type: 'html-app', primary: null })).slug;
+  dir = await store.dir(slug);
+  await fs.writeFile(path.join(dir, 'index.html'), '<p>page</p>');
+  await fs.writeFile(path.join(dir, '.published.json'), '{"access_password":"hunter2"}');
+  await fs.symlink('.published.json', path.join(dir, 'leak.txt'));
+  await fs.symlink('.', path.join(dir, 'sub'));
+  await fs.symlink('index.html', path.join(dir, 'alias.html'));
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+describe('links to bookkeeping files', () => {
+  it('are refused to reads, with the reason', async () => {
+    for (const rel of ['leak.txt', 'sub/metadata.json', 'sub/README.md', 'sub/.published.json', 'sub/leak.txt']) {
+      await expect(store.files.read(slug, rel), rel).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'reserved-file' });
+    }
+    await expect(new ArtifactReaders(store).readText(slug, 'leak.txt')).rejects.toMatchObject({ reason: 'reserved-file' });
+  });
+
+  it('are refused to writes, and the record is left as it was', async () => {
+    const before = await fs.readFile(path.join(dir, 'metadata.json'), 'utf8');
+    await expect(store.files.write(slug, 'sub/metadata.json', '{"pwned":true}', 'agent')).rejects.toMatchObject({ reason: 'reserved-file' });
+    expect(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')).toBe(before);
+    expect((await store.list()).find((i) => i.slug === slug)?.damaged).toBeUndefined();
+  });
+
+  it('are not served by the preview', async () => {
+    for (const url of ['/leak.txt', '/sub/metadata.json', '/sub/README.md']) {
+      expect(await resolveStaticFile(store.files, slug, url), url).toBeNull();
+    }
+  });
+
+  it('leave links to content alone', async () => {
+    expect((await store.files.read(slug, 'alias.html')).data.toString()).toBe('<p>page</p>');
+    expect((await resolveStaticFile(store.files, slug, '/alias.html'))?.path).toBe('alias.html');
+  });
+});
