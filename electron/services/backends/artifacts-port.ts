@@ -15,5 +15,8 @@ export interface ArtifactsPort {
   open(slug: string): Promise<BackendArtifactRecord>;
   update(slug: string, patch: { port: number | null }): Promise<unknown>;
   /** The store's door to the artifact's files: a regular file, confined, or null. */
-  files: { find(slug: string, rel: string): Promise<{ abs: string } | null> };
+  files: {
+    find(slug: string, rel: string): Promise<{ abs: string } | null>;
+    read(slug: string, rel: string, opts?: { maxBytes?: number }): Promise<{ data: Buffer }>;
+  };
 }

@@ -215,7 +215,7 @@ export class BackendSupervisor {
     const declared = record.datasources;
     try {
       python = (await this.o.python.ensureVenv(slug, progress)).python;
-      const { skipped } = await this.o.python.install(slug, dir, progress);
+      const { skipped } = await this.o.python.install(slug, dir, await this.requirements(slug), progress);
       if (skipped) log.note('Requirements unchanged since the last install; pip skipped.');
       this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
       // Before the old version is stopped: a deleted datasource or a locked keychain must
@@ -383,6 +383,12 @@ export class BackendSupervisor {
     run.log = null;
     this.runs.delete(slug);
     this.emitState(slug);
+  }
+
+  /** requirements.txt through the store's door (confined, no links to bookkeeping); '' when absent. */
+  private async requirements(slug: string): Promise<string> {
+    if (!(await this.o.artifacts.files.find(slug, 'requirements.txt'))) return '';
+    return (await this.o.artifacts.files.read(slug, 'requirements.txt', { maxBytes: 1024 * 1024 })).data.toString('utf8');
   }
 
   private async stopIdle(): Promise<void> {

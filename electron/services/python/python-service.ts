@@ -121,17 +121,17 @@ export class PythonService {
   }
 
   /**
-   * Installs `requirements.txt` of the artifact folder into its venv, unless the same
-   * requirements were installed successfully before. Output goes to `onProgress` line by line.
+   * Installs an artifact's requirements (the text of its `requirements.txt`, read by the caller
+   * through the store) into its venv, unless the same requirements were installed successfully
+   * before. pip runs in the artifact folder. Output goes to `onProgress` line by line.
    */
-  install(slug: string, artifactDir: string, onProgress: ProgressSink = () => undefined): Promise<{ skipped: boolean }> {
-    return this.queue.run(slug, () => this.installNow(slug, artifactDir, onProgress));
+  install(slug: string, artifactDir: string, requirements: string, onProgress: ProgressSink = () => undefined): Promise<{ skipped: boolean }> {
+    return this.queue.run(slug, () => this.installNow(slug, artifactDir, requirements, onProgress));
   }
 
-  private async installNow(slug: string, artifactDir: string, onProgress: ProgressSink): Promise<{ skipped: boolean }> {
+  private async installNow(slug: string, artifactDir: string, requirements: string, onProgress: ProgressSink): Promise<{ skipped: boolean }> {
     const settings = this.options.settings();
-    const text = await fs.readFile(path.join(artifactDir, 'requirements.txt'), 'utf8').catch(() => '');
-    const lines = parseRequirements(text);
+    const lines = parseRequirements(requirements);
     const hash = requirementsHash(lines, settings.pipArgs);
     const marker = await this.readMarker(slug);
     if (!marker) throw new KilnError('INTERNAL', `The Python environment of "${slug}" is missing; launch the app again.`);
