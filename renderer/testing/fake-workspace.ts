@@ -27,7 +27,7 @@ export class FakeWorkspace {
   constructor() {
     const t = this.transport;
     t.handle('artifacts.list', () => [...this.folders.values()].map((f) => this.item(f.record.slug)).sort(compareListItems));
-    t.handle('artifacts.open', ({ slug }) => this.folder(slug).record);
+    t.handle('artifacts.open', ({ slug }) => this.record(slug));
     t.handle('artifacts.readText', ({ slug, path }) => {
       const f = this.folder(slug);
       const p = path ?? f.record.primary ?? '';
@@ -84,6 +84,10 @@ export class FakeWorkspace {
   remove(slug: string): ArtifactChange {
     this.folders.delete(slug);
     return { slug, kind: 'removed', by: 'outside' };
+  }
+
+  record(slug: string): ArtifactRecord {
+    return this.folder(slug).record;
   }
 
   item(slug: string): ArtifactListItem {

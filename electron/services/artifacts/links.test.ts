@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planBundle } from '../publish/bundle-plan';
 import { resolveStaticFile } from '../preview/static-files';
 import { ArtifactReaders } from './readers';
 import type { ArtifactStore } from './store';
@@ -49,6 +50,16 @@ describe('links to bookkeeping files', () => {
     for (const url of ['/leak.txt', '/sub/metadata.json', '/sub/README.md']) {
       expect(await resolveStaticFile(store.files, slug, url), url).toBeNull();
     }
+  });
+
+  it('are left out of a publish bundle even when the page links them', async () => {
+    await fs.writeFile(path.join(dir, 'index.html'), '<a href="leak.txt">x</a><a href="sub/metadata.json">y</a><a href="alias.html">z</a>');
+    const record = await store.read(slug);
+    const plan = await planBundle(store.files, { ...record, primary: 'index.html' });
+    const names = plan.entries.map((e) => e.name);
+    expect(names).toContain('index.html');
+    expect(names).not.toContain('leak.txt');
+    expect(names).not.toContain('sub/metadata.json');
   });
 
   it('leave links to content alone', async () => {

@@ -28,6 +28,18 @@ export class ArtifactPaths {
     return path.join(this.root(), slug);
   }
 
+  /**
+   * What deleting an artifact moves to the trash: its folder, or the link in the artifacts
+   * folder that stands for it, even a broken one or one that leads outside (moving a link never
+   * touches what it points to, so the gallery can always be rid of such an entry).
+   */
+  async removable(slug: string): Promise<string> {
+    const abs = this.folderPath(slug);
+    const st = await fs.lstat(abs).catch(() => null);
+    if (st?.isSymbolicLink()) return abs;
+    return this.dir(slug);
+  }
+
   /** Absolute folder of an existing artifact; refuses odd names and links that leave the root. */
   async dir(slug: string): Promise<string> {
     const abs = this.folderPath(slug);

@@ -279,6 +279,25 @@ describe('delete', () => {
     const { store } = await setup();
     await expect(store.delete('nope-12345678')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('moves a link that leads outside (or nowhere) to the trash, and never what it points to', async () => {
+    const { store, root, ws } = await setup({ trashItem: async () => false });
+    const outside = path.join(ws, 'elsewhere');
+    await fs.mkdir(outside);
+    await fs.writeFile(path.join(outside, 'keep.txt'), 'precious');
+    await fs.symlink(outside, path.join(root, 'linked-out'));
+    await fs.symlink(path.join(ws, 'missing'), path.join(root, 'broken'));
+    expect((await store.list()).map((i) => [i.slug, Boolean(i.damaged)])).toEqual(expect.arrayContaining([['linked-out', true], ['broken', true]]));
+
+    expect((await store.delete('linked-out')).movedTo).toBe('workspace-trash');
+    expect((await store.delete('broken')).movedTo).toBe('workspace-trash');
+    expect(await fs.readFile(path.join(outside, 'keep.txt'), 'utf8')).toBe('precious');
+    expect((await store.list()).map((i) => i.slug)).not.toEqual(expect.arrayContaining(['linked-out']));
+    expect((await store.list()).map((i) => i.slug)).not.toEqual(expect.arrayContaining(['broken']));
+    // Reading through the link stays refused while it exists; only removing it is allowed.
+    await fs.symlink(outside, path.join(root, 'again'));
+    await expect(store.open('again')).rejects.toMatchObject({ reason: 'outside-workspace' });
+  });
 });
 
 describe('events', () => {

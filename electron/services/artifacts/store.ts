@@ -297,7 +297,7 @@ export class ArtifactStore {
 
   /** To the OS trash when the runtime has one, else to `<workspace>/.kiln/trash/`. Never erased. */
   async delete(slug: string, by: ChangeAuthor = 'user'): Promise<DeleteResult> {
-    const dir = await this.dir(slug);
+    const dir = await this.paths.removable(slug);
     const result = await this.queue.run(dir, () => this.own.during([dir], () => this.trash(slug, dir)));
     this.index.invalidate(slug);
     this.emit({ slug, kind: 'removed', by });

@@ -53,7 +53,7 @@ export function GalleryView() {
       <ConfirmDialog
         open={g.deleting !== null}
         title="Delete artifact?"
-        message={g.deleting ? `"${g.deleting.name}" and all its files will be moved to the trash. You can restore it from there.` : ''}
+        message={g.deleting ? deleteMessage(g.deleting) : ''}
         confirmLabel="Delete"
         danger
         busy={g.deleteBusy}
@@ -62,4 +62,11 @@ export function GalleryView() {
       />
     </div>
   );
+}
+
+/** A damaged entry may be a link: then the link is moved, never what it points to. */
+function deleteMessage(item: { name: string; damaged?: { reason: string } }): string {
+  return item.damaged
+    ? `"${item.name}" will be moved to the trash as it is (a link is moved, never what it points to). You can restore it from there.`
+    : `"${item.name}" and all its files will be moved to the trash. You can restore it from there.`;
 }

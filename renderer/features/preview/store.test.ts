@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { KilnError } from '../../../shared/contract/core';
 import { setTransport } from '../../api/client';
 import { FakeWorkspace } from '../../testing/fake-workspace';
 import { usePreview } from './store';
@@ -53,6 +54,26 @@ describe('the preview store', () => {
     usePreview.getState().applyChanges([{ ...change, item: { ...change.item!, primary: 'summary.md' } }], false);
     await settle();
     expect(ws.transport.channels()).toEqual(['artifacts.open', 'artifacts.readText']);
+  });
+
+  it('comes back by itself when a damaged record is fixed outside Kiln', async () => {
+    usePreview.getState().open('notes');
+    await settle();
+    const healthy = ws.item('notes');
+    ws.transport.handle('artifacts.open', () => {
+      throw new KilnError('CONFLICT', 'The record of "notes" is damaged.', undefined, 'record-damaged');
+    });
+    usePreview.getState().applyChanges([{ slug: 'notes', kind: 'record', by: 'outside', item: { ...healthy, damaged: { reason: 'bad JSON' } } }], false);
+    await settle();
+    expect(usePreview.getState().error).toMatch(/damaged/);
+
+    ws.transport.handle('artifacts.open', ({ slug }) => ws.record(slug));
+    ws.transport.resetCalls();
+    usePreview.getState().applyChanges([{ slug: 'notes', kind: 'record', by: 'outside', item: { ...healthy, name: 'Notes fixed' } }], false);
+    await settle();
+    expect(ws.transport.channels()).toContain('artifacts.open');
+    expect(usePreview.getState().error).toBeNull();
+    expect(usePreview.getState().body).toMatchObject({ kind: 'markdown', text: '# Notes' });
   });
 
   it('ignores changes once closed', async () => {

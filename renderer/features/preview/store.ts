@@ -82,7 +82,7 @@ export const usePreview = create<PreviewState>()((set, get) => {
       if (slug) load(slug);
     },
     applyChanges(changes, rescan) {
-      const { slug, record, body } = get();
+      const { slug, record, body, error } = get();
       if (!slug) return;
       if (rescan) return get().reload();
       const mine = changes.filter((c) => c.slug === slug);
@@ -94,7 +94,8 @@ export const usePreview = create<PreviewState>()((set, get) => {
         return;
       }
       // Nothing settled to patch, or a change that decides the body anew: read it all again.
-      if (fullLoadInFlight || !record || !body || mine.some((c) => c.kind === 'created')) return get().reload();
+      // An error on screen (a damaged record, a folder that was gone) may be fixed by this change.
+      if (fullLoadInFlight || error || !record || !body || mine.some((c) => c.kind === 'created')) return get().reload();
       const item = lastItem(mine);
       if (item && (item.damaged || item.type !== record.type || item.primary !== record.primary)) return get().reload();
       const next = item ? { ...record, name: item.name, description: item.description, updatedAt: item.updatedAt } : record;
