@@ -8,8 +8,8 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-async function setup() {
-  const t = await tempStore({ trashItem: async () => false });
+async function setup(trashItem: (target: string) => Promise<boolean> = async () => false) {
+  const t = await tempStore({ trashItem });
   cleanups.push(t.cleanup);
   return { ...t, readers: new ArtifactReaders(t.store) };
 }
@@ -38,17 +38,25 @@ describe('bad input never escapes and never deletes', () => {
     expect(await store.resolveFile(r.slug, 'sub/./new.txt')).toBe(path.join(root, r.slug, 'sub', 'new.txt'));
   });
 
-  it('shows an artifact folder that is a symlink to / as damaged and will not open, change or delete through it', async () => {
-    const { store, root } = await setup();
+  it('shows an artifact folder that is a symlink to / as damaged, will not open or change through it, and deletes only the link', async () => {
+    const trashed: string[] = [];
+    const { store, root, ws } = await setup(async (t) => (trashed.push(t), true));
     await fs.symlink('/', path.join(root, 'rooted-12345678'));
     const list = await store.list();
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ slug: 'rooted-12345678' });
     expect(list[0]!.damaged?.reason).toMatch(/link to a place outside/);
-    await expect(store.open('rooted-12345678')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(store.delete('rooted-12345678')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(store.open('rooted-12345678')).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'outside-workspace' });
+    await expect(store.update('rooted-12345678', { port: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(store.resolveFile('rooted-12345678', 'etc/hostname')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await fs.lstat(path.join(root, 'rooted-12345678'))).isSymbolicLink()).toBe(true);
+    // Delete moves the link itself into Kiln's own trash; the OS trash is never given it.
+    const res = await store.delete('rooted-12345678');
+    expect(trashed).toEqual([]);
+    expect(res.movedTo).toBe('workspace-trash');
+    expect(res.location!.startsWith(path.join(ws, '.kiln', 'trash'))).toBe(true);
+    expect((await fs.lstat(res.location!)).isSymbolicLink()).toBe(true);
+    expect(await fs.readlink(res.location!)).toBe('/');
+    expect(await store.list()).toEqual([]);
   });
 
   it('lists a 50 MB metadata.json as damaged without reading it, and keeps it', async () => {

@@ -305,7 +305,9 @@ export class ArtifactStore {
   }
 
   private async trash(slug: string, dir: string): Promise<DeleteResult> {
-    if (this.options.trashItem && (await this.options.trashItem(dir).catch(() => false))) {
+    // A link is moved by Kiln itself: an OS trash is never handed a path that leads elsewhere.
+    const isLink = (await fs.lstat(dir)).isSymbolicLink();
+    if (!isLink && this.options.trashItem && (await this.options.trashItem(dir).catch(() => false))) {
       return { movedTo: 'os-trash', location: null };
     }
     const trash = path.join(this.workspace(), '.kiln', 'trash');
