@@ -127,6 +127,16 @@ describe('bundle', () => {
     const plan = await planBundle(folderArtifacts(root).files, rec);
     const ac = new AbortController();
     ac.abort();
-    await expect(buildZip(plan.entries, { maxBytes: 1e6, signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    // A private temp dir for this call, so "nothing left behind" is exact (other test files run at once).
+    const tmp = await tempDir();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      await expect(buildZip(plan.entries, { maxBytes: 1e6, signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(await fs.readdir(tmp)).toEqual([]);
   });
 });

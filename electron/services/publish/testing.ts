@@ -6,12 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { datasourceSlug, envVarName } from '../../../shared/vault/catalog';
 import { ArtifactStore } from '../artifacts/store';
 import type { PublishArtifactRecord, VaultPort } from './ports';
 
+/** Every folder `tempDir` made in this test file; removed once its tests are done. */
+const made: string[] = [];
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
+});
+
 export async function tempDir(prefix = 'kiln-publish-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A fresh workspace's artifacts folder (`<ws>/.anton/artifacts`), where the real store looks. */

@@ -60,6 +60,8 @@ export function tooLarge(maxBytes: number): KilnError {
  */
 export async function buildZip(sources: ZipSource[], options: ZipOptions): Promise<ZipResult> {
   const sorted = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Before anything is made on disk: a cancelled publish leaves no empty temp folder behind.
+  if (options.signal?.aborted) throw new KilnError('CANCELLED', 'Publishing was cancelled.');
   let file = options.outFile;
   let tmpDir: string | null = null;
   if (!file) {
@@ -74,7 +76,6 @@ export async function buildZip(sources: ZipSource[], options: ZipOptions): Promi
     archive.abort();
     meter.destroy(new KilnError('CANCELLED', 'Publishing was cancelled.'));
   };
-  if (options.signal?.aborted) throw new KilnError('CANCELLED', 'Publishing was cancelled.');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const done = pipeline(archive, meter, createWriteStream(file, { mode: 0o600 }));
   try {
