@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/artifacts';
-import { api, errorMessage } from '../../api/client';
+import { api } from '../../api/client';
+import { revealArtifact } from './reveal';
 import { useAsyncAction } from '../../hooks/useAsyncAction';
 import { useShell } from '../../stores/shell';
 import type { CardActions } from './ArtifactCard';
@@ -60,9 +61,7 @@ export function useGalleryView() {
 
   const actions: CardActions = {
     open: (item) => openPreview(item.slug),
-    reveal: (item) => {
-      api.call('artifacts.reveal', { slug: item.slug }).catch((e: unknown) => notify({ level: 'error', message: errorMessage(e) }));
-    },
+    reveal: (item) => revealArtifact(item.slug),
     rename: setRenaming,
     remove: setDeleting,
   };

@@ -1,12 +1,12 @@
 import { useEffect, type ReactNode } from 'react';
 import type { ArtifactRecord } from '../../../shared/contract/artifacts';
 import { ARTIFACT_FRAME_SANDBOX } from './frame-sandbox';
-import { api } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
 import { useShell } from '../../stores/shell';
 import { typeInfo } from '../gallery/model';
+import { revealArtifact } from '../gallery/reveal';
 import { PublishBadge } from '../publish/PublishBadge';
 import { ArtifactFiles } from './ArtifactFiles';
 import type { Body } from './body';
@@ -89,7 +89,7 @@ function PreviewHeader({ slug, record }: { slug: string; record: ArtifactRecord 
       <button type="button" className="icon-btn" aria-label="Publish…" title="Publish…" aria-haspopup="dialog" onClick={() => openPublishSheet(slug)}>
         <Icon name="upload" />
       </button>
-      <button type="button" className="icon-btn" aria-label="Reveal in folder" title="Reveal in folder" onClick={() => void api.call('artifacts.reveal', { slug }).catch(() => undefined)}>
+      <button type="button" className="icon-btn" aria-label="Reveal in folder" title="Reveal in folder" onClick={() => revealArtifact(slug)}>
         <Icon name="folder" />
       </button>
       <button type="button" className="icon-btn" aria-label="Close preview" title="Close" onClick={closePreview}>
