@@ -10,7 +10,7 @@ const handlers = new Map<CommandId, Emitter<void>>();
 
 export function onCommand(id: CommandId, handler: () => void): () => void {
   let emitter = handlers.get(id);
-  if (!emitter) handlers.set(id, (emitter = new Emitter<void>()));
+  if (!emitter) handlers.set(id, (emitter = new Emitter<void>((e) => console.error(e))));
   const sub = emitter.on(handler);
   return () => sub.dispose();
 }

@@ -29,8 +29,8 @@ export function takeToken(): string | null {
  * calls in flight when it drops fail with UNAVAILABLE so the UI can say so.
  */
 export function webSocketTransport(token: string): Transport {
-  const events = new Emitter<{ name: string; payload: unknown }>();
-  const status = new Emitter<boolean>();
+  const events = new Emitter<{ name: string; payload: unknown }>((e) => console.error(e));
+  const status = new Emitter<boolean>((e) => console.error(e));
   const onStatus = (connected: boolean): void => status.fire(connected);
   const pending = new Map<number, (r: IpcResult<unknown>) => void>();
   let nextId = 1;

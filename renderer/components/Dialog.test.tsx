@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /** Keyboard users land back where they were when a dialog goes away, however it goes. */
 import { act, render } from '@testing-library/react';
-import { useState } from 'react';
+import { StrictMode, useState } from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dialog } from './Dialog';
 
@@ -31,7 +31,12 @@ describe('Dialog', () => {
     ['closed', false],
     ['removed while open', true],
   ])('gives focus back to the button that opened it when %s', (_label, unmount) => {
-    const view = render(<Harness unmount={unmount} />);
+    // StrictMode as in renderer/main.tsx: effects run, clean up and run again on mount.
+    const view = render(
+      <StrictMode>
+        <Harness unmount={unmount} />
+      </StrictMode>,
+    );
     const opener = view.getByText('Publish…');
     opener.focus();
     act(() => opener.click());

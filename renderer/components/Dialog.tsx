@@ -13,22 +13,18 @@ interface DialogProps {
 /** A modal on the native <dialog>: focus is trapped, Escape closes, focus returns on close. */
 export function Dialog({ title, open, onClose, children, footer, wide }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
-    if (open && !el.open) {
-      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      el.showModal();
-    }
-    if (!open && el.open) {
-      el.close();
-      returnFocus(opener);
-    }
+    if (!el || !open) return;
+    // Captured and given back by one effect, so StrictMode's mount-unmount-mount keeps it right.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!el.open) el.showModal();
+    return () => {
+      if (el.open) el.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, [open]);
-  // A sheet that is removed while open (not closed first) gives focus back too.
-  useEffect(() => () => returnFocus(opener), []);
   return (
     <dialog
       ref={ref}
@@ -53,13 +49,6 @@ export function Dialog({ title, open, onClose, children, footer, wide }: DialogP
       )}
     </dialog>
   );
-}
-
-/** Back to what had focus before the dialog opened, if it is still on the page. */
-function returnFocus(opener: { current: HTMLElement | null }): void {
-  const target = opener.current;
-  opener.current = null;
-  if (target?.isConnected) target.focus();
 }
 
 interface ConfirmProps {

@@ -6,6 +6,7 @@ import { KilnError } from '../../../shared/contract/core';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { normalizeRelPath } from './confine';
 import { isContentPath, walkFiles } from './files';
+import { bookkeepingAlias } from './hard-links';
 import type { OwnWrites } from './own-writes';
 import type { ArtifactPaths } from './paths';
 
@@ -45,7 +46,7 @@ export class ArtifactFiles {
 
   /** Creates or replaces a file (parent folders created). One change event. */
   async write(slug: string, relPath: string, data: string | Uint8Array, by: ChangeAuthor): Promise<{ path: string; bytes: number }> {
-    const { rel, abs, dir } = await this.content(slug, relPath);
+    const { rel, abs, dir } = await this.content(slug, relPath, 'replace');
     const st = await fs.lstat(abs).catch(() => null);
     if (st?.isDirectory()) throw new KilnError('CONFLICT', `${rel} is a folder; choose a file name.`);
     await this.makeParents(dir, rel);
@@ -56,7 +57,7 @@ export class ArtifactFiles {
 
   /** Removes a file or a folder with everything in it; false when there was nothing. One change event. */
   async remove(slug: string, relPath: string, by: ChangeAuthor): Promise<boolean> {
-    const { rel, abs } = await this.content(slug, relPath);
+    const { rel, abs } = await this.content(slug, relPath, 'replace');
     const st = await fs.lstat(abs).catch(() => null);
     if (!st) return false;
     await this.d.own.during([abs], () => fs.rm(abs, { recursive: true, force: true }));
@@ -109,6 +110,8 @@ export class ArtifactFiles {
       throw new KilnError('NOT_FOUND', `"${rel}" does not exist in this artifact.`);
     }
     if (!st.isFile()) throw new KilnError('UNSUPPORTED', `"${rel}" is not a regular file.`);
+    const alias = await bookkeepingAlias(await this.d.paths.dir(slug), st);
+    if (alias) throw new KilnError('FORBIDDEN', `${rel} is another name (a hard link) of ${alias}. ${reservedMessage(alias)}`, undefined, 'reserved-file');
     return { path: rel, abs, bytes: st.size, mtimeMs: st.mtimeMs };
   }
 
@@ -158,15 +161,22 @@ export class ArtifactFiles {
    * the path it really reaches, so a link (`leak.txt -> .published.json`, `sub -> .`) planted by
    * a backend, `run_python` or anton can't turn a bookkeeping file into content.
    */
-  private async content(slug: string, relPath: string): Promise<{ dir: string; rel: string; abs: string }> {
+  private async content(slug: string, relPath: string, mode: 'use' | 'replace' = 'use'): Promise<{ dir: string; rel: string; abs: string }> {
     const rel = normalizeRelPath(relPath);
     if (!isContentPath(rel)) throw new KilnError('FORBIDDEN', reservedMessage(rel), undefined, 'reserved-file');
     const resolved = await this.d.paths.resolve(slug, rel);
-    const realRel = await this.d.paths.realRelative(resolved.dir, resolved.abs);
+    // Writing (an atomic rename) or removing replaces a link at the last step, never its target:
+    // there only the folder it sits in is followed, so a planted link can be cleaned up.
+    const realRel = mode === 'replace' ? await this.realParentRel(resolved.dir, resolved.abs) : await this.d.paths.realRelative(resolved.dir, resolved.abs);
     if (realRel !== rel && !isContentPath(realRel)) {
       throw new KilnError('FORBIDDEN', `${rel} is a link to ${realRel}. ${reservedMessage(realRel)}`, undefined, 'reserved-file');
     }
     return resolved;
+  }
+
+  private async realParentRel(dir: string, abs: string): Promise<string> {
+    const parent = await this.d.paths.realRelative(dir, path.dirname(abs));
+    return parent === '' ? path.basename(abs) : `${parent}/${path.basename(abs)}`;
   }
 
   /** mkdir -p, remembering each folder Kiln made so its watcher notice is known as ours. */

@@ -62,6 +62,26 @@ describe('links to bookkeeping files', () => {
     expect(names).not.toContain('sub/metadata.json');
   });
 
+  it('can be removed or replaced (the link goes, never its target)', async () => {
+    const state = await fs.readFile(path.join(dir, '.published.json'), 'utf8');
+    expect(await store.files.remove(slug, 'leak.txt', 'agent')).toBe(true);
+    await expect(fs.lstat(path.join(dir, 'leak.txt'))).rejects.toThrow();
+    await fs.symlink('.published.json', path.join(dir, 'leak2.txt'));
+    await store.files.write(slug, 'leak2.txt', 'plain text now', 'agent');
+    expect((await fs.lstat(path.join(dir, 'leak2.txt'))).isSymbolicLink()).toBe(false);
+    expect(await fs.readFile(path.join(dir, '.published.json'), 'utf8')).toBe(state);
+  });
+
+  it('hard links to bookkeeping files are refused to reads too, and a plain second name of content is not', async () => {
+    await fs.link(path.join(dir, '.published.json'), path.join(dir, 'hard.txt'));
+    await fs.link(path.join(dir, 'metadata.json'), path.join(dir, 'static-meta.json'));
+    await fs.link(path.join(dir, 'index.html'), path.join(dir, 'copy.html'));
+    await expect(store.files.read(slug, 'hard.txt')).rejects.toMatchObject({ reason: 'reserved-file', message: expect.stringContaining('hard link') });
+    await expect(store.files.read(slug, 'static-meta.json')).rejects.toMatchObject({ reason: 'reserved-file' });
+    expect(await resolveStaticFile(store.files, slug, '/hard.txt')).toBeNull();
+    expect((await store.files.read(slug, 'copy.html')).data.toString()).toBe('<p>page</p>');
+  });
+
   it('leave links to content alone', async () => {
     expect((await store.files.read(slug, 'alias.html')).data.toString()).toBe('<p>page</p>');
     expect((await resolveStaticFile(store.files, slug, '/alias.html'))?.path).toBe('alias.html');

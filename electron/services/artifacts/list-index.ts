@@ -100,6 +100,7 @@ export class ListIndex {
       if (e.name.startsWith('.')) continue;
       const abs = path.join(root, e.name);
       seen.add(abs);
+      if (!e.isDirectory() && !e.isSymbolicLink()) continue; // a stray file is no artifact
       const problem = slugProblem(e.name);
       // A name the slug rule refuses (a backslash, over 255 bytes) is listed, never opened.
       if (problem) items.push(this.damaged(abs, e.name, `Kiln can't open this folder: its name ${problem}. Rename the folder.`));

@@ -215,7 +215,7 @@ export class BackendSupervisor {
     const declared = record.datasources;
     try {
       python = (await this.o.python.ensureVenv(slug, progress)).python;
-      const { skipped } = await this.o.python.install(slug, dir, await this.requirements(slug), progress);
+      const { skipped } = await this.o.python.install(slug, dir, await this.requirements(slug, (line) => progress('pip', line)), progress);
       if (skipped) log.note('Requirements unchanged since the last install; pip skipped.');
       this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
       // Before the old version is stopped: a deleted datasource or a locked keychain must
@@ -386,9 +386,14 @@ export class BackendSupervisor {
   }
 
   /** requirements.txt through the store's door (confined, no links to bookkeeping); '' when absent. */
-  private async requirements(slug: string): Promise<string> {
-    if (!(await this.o.artifacts.files.find(slug, 'requirements.txt'))) return '';
-    return (await this.o.artifacts.files.read(slug, 'requirements.txt', { maxBytes: 1024 * 1024 })).data.toString('utf8');
+  private async requirements(slug: string, note: (line: string) => void): Promise<string> {
+    try {
+      return (await this.o.artifacts.files.read(slug, 'requirements.txt', { maxBytes: 1024 * 1024 })).data.toString('utf8');
+    } catch (error) {
+      // Absent is normal (nothing to install); present but refused (a link out, too big) is said.
+      if (!(isKilnError(error) && error.code === 'NOT_FOUND')) note(`requirements.txt was not read: ${(error as Error).message} Nothing is installed.`);
+      return '';
+    }
   }
 
   private async stopIdle(): Promise<void> {

@@ -73,13 +73,13 @@ describe('childEnv', () => {
           DS_MYSQL_11111111__PASSWORD: 'other',
           // A prefix of a declared one without the `__` separator is another datasource.
           DS_POSTGRES_7E8971C3X__PASSWORD: 'other',
-          // Starts with a declared prefix, but is `postgres-7e8971c3__x`'s password.
-          DS_POSTGRES_7E8971C3__X__PASSWORD: 'other',
+          // A field name the vault allows for a generic datasource (`api__key`) still passes.
+          DS_REST_API_A_B__API__KEY: 'k',
           OPENAI_API_KEY: 'smuggled',
         },
       },
     });
-    expect(Object.keys(env).filter((k) => k.startsWith('DS_')).sort()).toEqual(['DS_POSTGRES_7E8971C3__PASSWORD', 'DS_REST_API_A_B__TOKEN']);
+    expect(Object.keys(env).filter((k) => k.startsWith('DS_')).sort()).toEqual(['DS_POSTGRES_7E8971C3__PASSWORD', 'DS_REST_API_A_B__API__KEY', 'DS_REST_API_A_B__TOKEN']);
     expect(env.OPENAI_API_KEY).toBeUndefined();
     expect(childEnv({ host: host(), datasources: { declared: [], vars: { DS_POSTGRES_7E8971C3__PASSWORD: 'pg' } } }).DS_POSTGRES_7E8971C3__PASSWORD).toBeUndefined();
   });

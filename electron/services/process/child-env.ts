@@ -110,9 +110,11 @@ export function childEnv(options: ChildEnvOptions = {}): Record<string, string> 
   }
   if (options.datasources) {
     const prefixes = options.datasources.declared.map((d) => `${envPrefix(d.engine, d.name)}__`);
-    // The field part has no `__`: `DS_POSTGRES_A__X__PASSWORD` belongs to `postgres-a__x`, not to a
-    // declared `postgres-a`, though it starts with that one's prefix.
-    const isField = (rest: string): boolean => /^[A-Z0-9]+(?:_[A-Z0-9]+)*$/.test(rest);
+    // A field part as the vault makes it (letters, digits, `_`, up to 64). Names alone can't tell
+    // `postgres-a`'s field `x__password` from `postgres-a__x`'s `password` (anton's naming makes
+    // them equal), so `vars` must already hold only declared datasources (`vault.envFor`); this
+    // filter is the second line, for everything else.
+    const isField = (rest: string): boolean => /^[A-Z0-9_]{1,64}$/.test(rest);
     for (const [name, value] of Object.entries(options.datasources.vars)) {
       if (prefixes.some((p) => name.startsWith(p) && isField(name.slice(p.length)))) env[name] = value;
     }
