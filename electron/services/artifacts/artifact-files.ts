@@ -102,7 +102,7 @@ export class ArtifactFiles {
    * absent, UNSUPPORTED for a folder or anything else that isn't a plain file.
    */
   async regular(slug: string, relPath: string): Promise<LocatedFile> {
-    const { rel, abs } = await this.content(slug, relPath);
+    const { rel, abs, dir } = await this.content(slug, relPath);
     let st;
     try {
       st = await fs.stat(abs);
@@ -110,7 +110,7 @@ export class ArtifactFiles {
       throw new KilnError('NOT_FOUND', `"${rel}" does not exist in this artifact.`);
     }
     if (!st.isFile()) throw new KilnError('UNSUPPORTED', `"${rel}" is not a regular file.`);
-    const alias = await bookkeepingAlias(await this.d.paths.dir(slug), st);
+    const alias = await bookkeepingAlias(dir, st);
     if (alias) throw new KilnError('FORBIDDEN', `${rel} is another name (a hard link) of ${alias}. ${reservedMessage(alias)}`, undefined, 'reserved-file');
     return { path: rel, abs, bytes: st.size, mtimeMs: st.mtimeMs };
   }
@@ -167,7 +167,7 @@ export class ArtifactFiles {
     const resolved = await this.d.paths.resolve(slug, rel);
     // Writing (an atomic rename) or removing replaces a link at the last step, never its target:
     // there only the folder it sits in is followed, so a planted link can be cleaned up.
-    const realRel = mode === 'replace' ? await this.realParentRel(resolved.dir, resolved.abs) : await this.d.paths.realRelative(resolved.dir, resolved.abs);
+    const realRel = mode === 'replace' ? await this.realParentRel(resolved.dir, resolved.abs) : resolved.realRel;
     if (realRel !== rel && !isContentPath(realRel)) {
       throw new KilnError('FORBIDDEN', `${rel} is a link to ${realRel}. ${reservedMessage(realRel)}`, undefined, 'reserved-file');
     }

@@ -73,8 +73,11 @@ export class ArtifactPaths {
     return (await this.resolve(slug, relPath)).abs;
   }
 
-  /** The normalized relative path and its absolute path, confined to the artifact. */
-  async resolve(slug: string, relPath: string): Promise<{ dir: string; rel: string; abs: string }> {
+  /**
+   * The normalized relative path and its absolute path, confined to the artifact, and the
+   * artifact-relative path it really reaches once every link is followed (`realRel`).
+   */
+  async resolve(slug: string, relPath: string): Promise<{ dir: string; rel: string; abs: string; realRel: string }> {
     const dir = await this.dir(slug);
     const rel = normalizeRelPath(relPath);
     const abs = path.join(dir, ...rel.split('/'));
@@ -82,7 +85,7 @@ export class ArtifactPaths {
     if (!isInside(realDir, real) || real === realDir) {
       throw new KilnError('FORBIDDEN', `"${relPath.slice(0, 120)}" leads outside the artifact "${slug}".`, undefined, 'outside-artifact');
     }
-    return { dir, rel, abs };
+    return { dir, rel, abs, realRel: path.relative(realDir, real).split(path.sep).join('/') };
   }
 
   /**

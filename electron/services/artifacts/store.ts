@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isAtomicTempFile, isBackendLog, isMetadataFile, isPublishStateFile, README_FILE, slugProblem } from '../../../shared/artifacts/rules';
+import { isAtomicTempFile, isBackendLog, isPublishStateFile, slugProblem } from '../../../shared/artifacts/rules';
 import {
   createArtifactInputSchema,
   updateArtifactInputSchema,
@@ -16,7 +16,7 @@ import { Emitter, type Disposable } from '../../../shared/lib/emitter';
 import { KeyedQueue } from '../concurrency/keyed-queue';
 import { ArtifactFiles } from './artifact-files';
 import { normalizeRelPath } from './confine';
-import { sameFiles, walkFiles } from './files';
+import { isContentPath, sameFiles, walkFiles } from './files';
 import { ListIndex } from './list-index';
 import { OwnWrites } from './own-writes';
 import { ArtifactPaths } from './paths';
@@ -179,7 +179,7 @@ export class ArtifactStore {
         else if (gone && (known || rels.includes(''))) this.emit({ slug, kind: 'removed', by: 'outside' });
         return;
       }
-      const content = rels.filter((p) => p !== '' && !isMetadataFile(p) && p.toLowerCase() !== README_FILE.toLowerCase());
+      const content = rels.filter((p) => p !== '' && isContentPath(p));
       const item = await this.queue.run(dir, () => this.reconcileIn(dir, slug));
       // `created` only for a folder that appeared; a change to its record alone is `record`.
       const onlyRecord = content.length === 0 && !rels.includes('');
