@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages Kiln's tests need on Debian/Ubuntu (run as root or with sudo):
 # Chromium for the end-to-end tests, Python with venv + FastAPI for fullstack artifacts, and a
-# Secret Service (gnome-keyring on D-Bus) for the real-keychain tests.
+# Secret Service (gnome-keyring on D-Bus) for the real-keychain tests, real database servers and
+# their Python drivers for the datasource tests, bubblewrap for the app sandbox, and Docker Engine
+# plus debootstrap for the deploy tests (they start a private dockerd and build their own base image).
 set -euo pipefail
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-packages=(chromium xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 python3 python3-venv python3-pip python3-fastapi python3-uvicorn)
+packages=(chromium xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 python3 python3-venv python3-pip python3-fastapi python3-uvicorn
+  postgresql mariadb-server python3-psycopg2 python3-pymysql bubblewrap docker.io debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
