@@ -4,25 +4,29 @@
 import { build as esbuild } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
+import path from 'node:path';
 
 const quiet = process.argv.includes('--quiet');
+// KILN_DIST builds into another folder, so two checkouts' worth of work (or two people testing
+// on one tree) don't delete each other's build mid-run; the e2e fixture reads the same variable.
+const out = process.env.KILN_DIST ?? 'dist';
 const t0 = Date.now();
-rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist', { recursive: true });
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
 
-await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'error' : 'warn' });
+await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'error' : 'warn', build: { outDir: path.resolve(out, 'renderer'), emptyOutDir: true } });
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   // Main and the web host keep npm packages external: they load from node_modules (packaged
   // into the asar by electron-builder), which keeps native addons like the keychain working.
-  esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.mjs', format: 'esm', packages: 'external' }),
-  esbuild({ ...common, entryPoints: ['electron/webhost.ts'], outfile: 'dist/webhost.mjs', format: 'esm', packages: 'external' }),
+  esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: `${out}/electron/main.mjs`, format: 'esm', packages: 'external' }),
+  esbuild({ ...common, entryPoints: ['electron/webhost.ts'], outfile: `${out}/webhost.mjs`, format: 'esm', packages: 'external' }),
   // A sandboxed preload must be one CommonJS file that requires nothing but `electron`.
-  esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+  esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${out}/electron/preload.cjs`, format: 'cjs', external: ['electron'] }),
 ]);
 
 for (const dir of ['resources', 'prompts']) {
-  if (existsSync(dir)) cpSync(dir, `dist/${dir}`, { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+  if (existsSync(dir)) cpSync(dir, `${out}/${dir}`, { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
 }
-if (!quiet) console.log(`Built dist/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+if (!quiet) console.log(`Built ${out}/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
