@@ -1,0 +1,96 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { commandLineOf, stopGroup } from '../backends/process-group';
+
+/**
+ * `<userData>/state/mcp-servers.pids.json`: the stdio MCP servers this Kiln started, the same
+ * reaper idea as the backends' pid registry. If Kiln dies without stopping them, the next start
+ * stops each recorded process group — but only while its pid still runs the recorded command
+ * line (pids get reused) and no other live Kiln owns it.
+ */
+export interface McpPidEntry {
+  server: string;
+  pid: number;
+  /** `/proc/<pid>/cmdline` right after the start (null where the OS can't tell). */
+  commandLine: string[] | null;
+  ownerPid: number;
+  startedAt: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const same = (a: string[] | null, b: string[] | null): boolean =>
+  a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]);
+
+export class McpPidFile {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: string) {}
+
+  static in(userData: string): McpPidFile {
+    return new McpPidFile(path.join(userData, 'state', 'mcp-servers.pids.json'));
+  }
+
+  async read(): Promise<McpPidEntry[]> {
+    try {
+      const data = JSON.parse(await fs.readFile(this.file, 'utf8')) as { servers?: unknown };
+      return Array.isArray(data.servers) ? (data.servers as McpPidEntry[]).filter((e) => Number.isInteger(e?.pid) && e.pid > 1) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async add(server: string, pid: number): Promise<void> {
+    const commandLine = await commandLineOf(pid);
+    await this.mutate((list) => [
+      ...list.filter((e) => e.pid !== pid),
+      { server, pid, commandLine, ownerPid: process.pid, startedAt: new Date().toISOString() },
+    ]);
+  }
+
+  remove(pid: number): Promise<void> {
+    return this.mutate((list) => list.filter((e) => e.pid !== pid));
+  }
+
+  /** Resolves when every queued write is done. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private mutate(fn: (list: McpPidEntry[]) => McpPidEntry[]): Promise<void> {
+    this.queue = this.queue
+      .then(async () => {
+        const next = fn(await this.read());
+        await fs.mkdir(path.dirname(this.file), { recursive: true });
+        await writeFileAtomic(this.file, toPrettyJson({ servers: next }), 0o600);
+      })
+      .catch(() => undefined);
+    return this.queue;
+  }
+
+  /** Stops servers a crashed Kiln left running; returns what was stopped. */
+  async reapOrphans(): Promise<McpPidEntry[]> {
+    const reaped: McpPidEntry[] = [];
+    const kept: McpPidEntry[] = [];
+    for (const e of await this.read()) {
+      if (e.ownerPid !== process.pid && alive(e.ownerPid)) {
+        kept.push(e);
+        continue;
+      }
+      if (same(await commandLineOf(e.pid), e.commandLine)) {
+        await stopGroup(e.pid, 1500);
+        reaped.push(e);
+      }
+    }
+    await this.mutate((list) => list.filter((e) => kept.some((k) => k.pid === e.pid)));
+    return reaped;
+  }
+}
