@@ -20,6 +20,13 @@ const label = z.string().trim().min(1, 'a label is required').max(100);
 const fieldName = z.string().regex(FIELD_NAME_RE, 'field names use letters, digits and "_" only');
 const fieldValue = z.string().max(MAX_FIELD_VALUE);
 
+export const connectionStatusSchema = z.object({
+  state: z.enum(['untested', 'ok', 'failing']),
+  at: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ConnectionStatus = z.infer<typeof connectionStatusSchema>;
+
 export const datasourceViewSchema = z.object({
   slug: z.string(),
   engine: z.string(),
@@ -34,6 +41,8 @@ export const datasourceViewSchema = z.object({
   envPrefix: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The last "Test connection": untested, ok or failing, with when and the one-sentence result. */
+  connection: connectionStatusSchema,
 });
 export type DatasourceView = z.infer<typeof datasourceViewSchema>;
 

@@ -74,6 +74,13 @@ export const ENGINES: readonly EngineSpec[] = [
     ],
   },
   {
+    id: 'sqlite',
+    label: 'SQLite file',
+    description: 'A SQLite database file on this computer (Kiln opens it read-only to test and describe it).',
+    freeForm: false,
+    fields: [text('path', 'File path', { required: true, placeholder: '/home/me/data/shop.db', help: 'The full path of the .db / .sqlite file.' })],
+  },
+  {
     id: 'snowflake',
     label: 'Snowflake',
     description: 'A Snowflake account (user + password).',

@@ -21,6 +21,8 @@ import { AppSecrets } from '../../services/settings/app-secrets';
 import { createRouter, type HandlerMap, type Router } from '../router';
 import { providerHandlers } from './provider';
 import { vaultHandlers } from './vault';
+import { datasourcesHandlers } from './datasources';
+import { DatasourceService } from '../../services/datasources/datasource-service';
 
 const SECRETS = {
   provider: 'sk-provider-key-ABCDEFGHIJKLMNOP1234',
@@ -86,8 +88,9 @@ beforeAll(async () => {
   const provider = new ProviderService({ savedBaseUrl: () => settings.get().provider.baseUrl, secrets });
   const appSecrets = new AppSecrets(secrets);
   appSecrets.onChanged((status) => events.emit('secrets.changed', status));
-  const services = { secrets, vault, events, settings, provider, appSecrets } as unknown as Services;
-  router = createRouter({ ...vaultHandlers(services), ...providerHandlers(services) } as HandlerMap, {
+  const datasources = new DatasourceService({ vault, scrub: (t) => scrubber.scrub(t), python: async () => '/usr/bin/python3', connectTimeoutMs: 3000 });
+  const services = { secrets, vault, events, settings, provider, appSecrets, datasources } as unknown as Services;
+  router = createRouter({ ...vaultHandlers(services), ...providerHandlers(services), ...datasourcesHandlers(services) } as HandlerMap, {
     scrub: (t) => scrubber.scrub(t),
   });
 });
@@ -123,6 +126,12 @@ describe('vault endpoints', () => {
     const preview = await ok<{ items: { slug: string }[] }>('vault.importPreview');
     expect(preview.items.map((i) => i.slug)).toEqual(['mysql-0a0b0c0d']);
     await ok('vault.importConfirm', { slugs: ['mysql-0a0b0c0d'] });
+    // Test connection (saved and draft, failing): sentences and a recorded status, never a value.
+    const tested = await ok<{ ok: boolean; message: string }>('datasources.test', { slug: pg.slug });
+    expect(tested.ok).toBe(false);
+    await ok('datasources.test', { slug: 'mysql-0a0b0c0d' });
+    await ok('datasources.testDraft', { engine: 'postgres', fields: { host: '127.0.0.1', port: '9', database: 'dw', user: 'etl', password: SECRETS.pg } });
+    expect(((await call('datasources.test', { slug: '../etc' })) as { ok: boolean }).ok).toBe(false);
 
     // Errors too: a bad update, an unknown slug, a rejected provider key.
     const bad = (await call('vault.update', { slug: api.slug, fields: { base_url: SECRETS.token } })) as { ok: boolean };

@@ -16,6 +16,10 @@ export const storedDatasourceSchema = z.object({
   secretFields: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The last "Test connection" outcome (never a secret: a scrubbed sentence); absent = untested. */
+  connection: z
+    .object({ state: z.enum(['ok', 'failing']), at: z.string(), message: z.string().max(2000) })
+    .optional(),
 });
 export type StoredDatasource = z.infer<typeof storedDatasourceSchema>;
 

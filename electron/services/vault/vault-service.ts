@@ -59,6 +59,7 @@ function toView(d: StoredDatasource): DatasourceView {
     envPrefix: envPrefix(d.engine, d.name),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
+    connection: d.connection ? { ...d.connection } : { state: 'untested' },
   };
 }
 
@@ -214,6 +215,8 @@ export class VaultService {
       if (missing.length > 0) throw new KilnError('VALIDATION', `These fields can't be empty: ${missing.join(', ')}.`);
       next.secretFields = [...secretsNow].sort();
       next.updatedAt = this.now().toISOString();
+      // A test of the old values says nothing about the new ones.
+      if (Object.keys(input.fields ?? {}).length > 0) delete next.connection;
 
       await this.storeSecrets(current, setSecrets);
       for (const field of clearSecrets) await this.options.secrets.delete(datasourceSecretAccount(current.engine, current.name, field));
@@ -260,6 +263,33 @@ export class VaultService {
       }
     }
     return env;
+  }
+
+  /**
+   * Every field of one datasource, secrets included, for a connector that hands them straight
+   * to its driver in main (Test connection, the agent's describe/query). Never leaves main.
+   */
+  async connectionConfig(slug: string): Promise<{ engine: string; fields: Record<string, string>; secretFields: string[] }> {
+    const d = (await this.read()).find((x) => slugOf(x) === slug);
+    if (!d) throw this.notFound(slug);
+    const fields: Record<string, string> = { ...d.fields };
+    for (const field of d.secretFields) {
+      const value = await this.options.secrets.get(datasourceSecretAccount(d.engine, d.name, field));
+      if (value !== null) fields[field] = value;
+    }
+    return { engine: d.engine, fields, secretFields: [...d.secretFields] };
+  }
+
+  /** Stores the outcome of a connection test (a scrubbed sentence, never a secret) and announces it. */
+  recordConnection(slug: string, connection: NonNullable<StoredDatasource['connection']>): Promise<void> {
+    return this.serial(async () => {
+      const list = await this.read();
+      const index = list.findIndex((d) => slugOf(d) === slug);
+      if (index < 0) return; // deleted while it was being tested
+      const updated = [...list];
+      updated[index] = { ...list[index]!, connection };
+      await this.commit(updated);
+    });
   }
 
   /** Variable names only, for the agent's system prompt. */

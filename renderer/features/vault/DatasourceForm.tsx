@@ -3,6 +3,7 @@ import { ENGINES } from '../../../shared/vault/catalog';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field, TextInput } from '../../components/Field';
+import { TestResultLine } from './ConnectionBadge';
 import { CatalogField, ExtraFields } from './DatasourceFields';
 import { useDatasourceForm } from './useDatasourceForm';
 
@@ -29,6 +30,11 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
+          {form.isTestable && (
+            <Button onClick={form.testConnection} disabled={form.busy}>
+              Test connection
+            </Button>
+          )}
           <Button variant="primary" type="submit" form="datasource-form" disabled={form.busy || form.label.trim() === ''}>
             {existing ? 'Save changes' : 'Add datasource'}
           </Button>
@@ -70,6 +76,19 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
           <p className="ds-env">
             Environment prefix for backends: <code>{existing.envPrefix}__…</code>
           </p>
+        )}
+        {form.isTestable && (form.testing || form.test) && !form.askSaveAnyway && <TestResultLine result={form.test} busy={form.testing} />}
+        {form.askSaveAnyway && form.test && (
+          <div className="ds-save-anyway" role="group" aria-label="Save anyway?">
+            <p className="error-text">The connection test failed: {form.test.message}</p>
+            <p>Save this datasource anyway? Apps that use it will fail until the connection works.</p>
+            <div className="ds-save-anyway-actions">
+              <Button variant="danger" onClick={form.saveAnyway} disabled={form.busy}>
+                Save anyway
+              </Button>
+              <Button onClick={form.keepEditing}>Keep editing</Button>
+            </div>
+          </div>
         )}
         {form.error && (
           <p className="error-text" role="alert">

@@ -18,6 +18,7 @@ const view = (over: Partial<DatasourceView> = {}): DatasourceView => ({
   envPrefix: 'DS_POSTGRES_7E8971C3',
   createdAt: '2026-06-01T12:00:00Z',
   updatedAt: '2026-06-01T12:00:00Z',
+  connection: { state: 'untested' },
   ...over,
 });
 
@@ -26,7 +27,10 @@ let saved: DatasourceView[];
 
 beforeEach(() => {
   saved = [];
-  t = new FakeTransport().handle('vault.create', (input) => view({ label: input.label })).handle('vault.update', () => view());
+  t = new FakeTransport()
+    .handle('vault.create', (input) => view({ label: input.label }))
+    .handle('vault.update', () => view())
+    .handle('datasources.testDraft', () => ({ ok: true, outcome: 'ok', message: 'Connected: PostgreSQL 15.8.', version: 'PostgreSQL 15.8', durationMs: 5 }));
   setTransport(t);
 });
 afterEach(cleanup);
@@ -49,7 +53,11 @@ describe('useDatasourceForm', () => {
       result.current.setSecretValue('password', 's3cret');
     });
     await submit(result);
-    expect(t.calls).toEqual([{ channel: 'vault.create', input: { engine: 'postgres', label: 'Warehouse', fields: { host: 'db.example.com', password: 's3cret' } } }]);
+    expect(t.calls).toEqual([
+      // Save tests first, with the typed values...
+      { channel: 'datasources.testDraft', input: { engine: 'postgres', fields: { host: 'db.example.com', password: 's3cret' } } },
+      { channel: 'vault.create', input: { engine: 'postgres', label: 'Warehouse', fields: { host: 'db.example.com', password: 's3cret' } } },
+    ]);
     expect(saved.map((d) => d.label)).toEqual(['Warehouse']);
     expect(result.current.secretDraft).toEqual({});
   });
@@ -64,13 +72,20 @@ describe('useDatasourceForm', () => {
     });
     expect(result.current.isStored('password')).toBe(false);
     await submit(result);
-    expect(t.calls).toEqual([{ channel: 'vault.update', input: { slug: 'postgres-7e8971c3', fields: { host: 'db2.example.com', user: null, password: '' } } }]);
+    expect(t.calls).toEqual([
+      {
+        channel: 'datasources.testDraft',
+        input: { engine: 'postgres', slug: 'postgres-7e8971c3', fields: { host: 'db2.example.com', port: '5432', database: 'sales', user: '', password: null } },
+      },
+      { channel: 'vault.update', input: { slug: 'postgres-7e8971c3', fields: { host: 'db2.example.com', user: null, password: '' } } },
+    ]);
   });
 
   it('sends just the slug when nothing changed, and keeps a stored secret when its input stays empty', async () => {
     const { result } = mount(view());
     await submit(result);
-    expect(t.calls).toEqual([{ channel: 'vault.update', input: { slug: 'postgres-7e8971c3' } }]);
+    expect(t.calls.map((c) => c.channel)).toEqual(['datasources.testDraft', 'vault.update']);
+    expect(t.calls[1]).toEqual({ channel: 'vault.update', input: { slug: 'postgres-7e8971c3' } });
   });
 
   it('free-form fields: a row is secret by its name or by the tick, and only ticked ones are listed as secret', async () => {
@@ -98,6 +113,40 @@ describe('useDatasourceForm', () => {
     });
     act(() => result.current.removeRow(second!));
     expect(result.current.extra.map((r) => r.key)).toEqual([first, third]);
+  });
+
+  it('a failed test stops the save and asks; "Save anyway" saves, typing again drops the question', async () => {
+    t.handle('datasources.testDraft', () => ({ ok: false, outcome: 'auth', message: 'The server rejected the user "kiln" or its password: check both.', durationMs: 5 }));
+    const { result } = mount();
+    act(() => {
+      result.current.setLabel('Warehouse');
+      result.current.setSecretValue('password', 'wrong');
+    });
+    await submit(result);
+    expect(t.calls.map((c) => c.channel)).toEqual(['datasources.testDraft']);
+    expect(result.current.askSaveAnyway).toBe(true);
+    expect(result.current.test?.message).toMatch(/rejected the user/);
+    act(() => result.current.setSecretValue('password', 'wrong2'));
+    expect(result.current.askSaveAnyway).toBe(false);
+    await submit(result);
+    expect(result.current.askSaveAnyway).toBe(true);
+    await act(async () => {
+      result.current.saveAnyway();
+      await new Promise((r) => setTimeout(r, 5));
+    });
+    expect(t.calls.map((c) => c.channel)).toEqual(['datasources.testDraft', 'datasources.testDraft', 'vault.create']);
+    expect(saved.map((d) => d.label)).toEqual(['Warehouse']);
+  });
+
+  it('an engine without a driver saves without a test', async () => {
+    const { result } = mount();
+    act(() => {
+      result.current.changeEngine('snowflake');
+      result.current.setLabel('Snow');
+    });
+    expect(result.current.isTestable).toBe(false);
+    await submit(result);
+    expect(t.calls.map((c) => c.channel)).toEqual(['vault.create']);
   });
 
   it('a new engine starts from its defaults and drops typed secrets', () => {

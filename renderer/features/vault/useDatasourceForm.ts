@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
+import { isTestableEngine, type ConnectionTestResult } from '../../../shared/contract/datasources';
 import type { EndpointInput } from '../../../shared/contract/index';
 import type { DatasourceView } from '../../../shared/contract/vault';
 import { engineSpec, isSecretField, type FieldSpec } from '../../../shared/vault/catalog';
 import { api } from '../../api/client';
 import { useAsyncAction } from '../../hooks/useAsyncAction';
+import { connectionDraft } from './connection-draft';
 
 export interface ExtraRow {
   key: number;
@@ -89,10 +91,32 @@ export function useDatasourceForm(existing: DatasourceView | undefined, onSaved:
   const [cleared, setCleared] = useState<ReadonlySet<string>>(new Set());
   const [extra, setExtra] = useState<ExtraRow[]>(() => (existing ? [] : [emptyRow()]));
   const spec = engineSpec(engine);
+  const isTestable = isTestableEngine(engine);
   const fields = useMemo(() => formFields(engine, existing), [engine, existing]);
 
-  const save = useAsyncAction(async () => {
-    const req = datasourceRequest({ engine, label, plain, secretDraft, cleared, extra }, existing);
+  const [test, setTest] = useState<ConnectionTestResult | null>(null);
+  /** The last save stopped because the test failed: the form asks "save anyway?". */
+  const [askSaveAnyway, setAskSaveAnyway] = useState(false);
+  const draft = (): DatasourceDraft => ({ engine, label, plain, secretDraft, cleared, extra });
+  const runTest = useAsyncAction(async () => {
+    setTest(null);
+    const result = await api.call('datasources.testDraft', connectionDraft(draft(), existing));
+    setTest(result);
+    return result;
+  });
+
+  /** Save tests first (for engines Kiln can connect to); a failed test asks before saving. */
+  const save = useAsyncAction(async (force: boolean) => {
+    setAskSaveAnyway(false);
+    if (!force && isTestable) {
+      const result = await runTest.run();
+      if (!result) return;
+      if (!result.ok) {
+        setAskSaveAnyway(true);
+        return;
+      }
+    }
+    const req = datasourceRequest(draft(), existing);
     const saved = req.kind === 'create' ? await api.call('vault.create', req.input) : await api.call('vault.update', req.input);
     setSecretDraft({});
     onSaved(saved);
@@ -109,13 +133,21 @@ export function useDatasourceForm(existing: DatasourceView | undefined, onSaved:
       for (const f of engineSpec(next)?.fields ?? []) if (f.defaultValue !== undefined) defaults[f.name] = f.defaultValue;
       setPlain(defaults);
       setSecretDraft({});
+      setTest(null);
+      setAskSaveAnyway(false);
     },
     label,
     setLabel,
     plain,
-    setPlainValue: (name: string, value: string) => setPlain((p) => ({ ...p, [name]: value })),
+    setPlainValue: (name: string, value: string) => {
+      setPlain((p) => ({ ...p, [name]: value }));
+      setAskSaveAnyway(false);
+    },
     secretDraft,
-    setSecretValue: (name: string, value: string) => setSecretDraft((d) => ({ ...d, [name]: value })),
+    setSecretValue: (name: string, value: string) => {
+      setSecretDraft((d) => ({ ...d, [name]: value }));
+      setAskSaveAnyway(false);
+    },
     /** Whether a stored secret is still there (not cleared in this form). */
     isStored: (name: string): boolean => existing?.secrets[name] === true && !cleared.has(name),
     clearSecret: (name: string): void => {
@@ -126,8 +158,16 @@ export function useDatasourceForm(existing: DatasourceView | undefined, onSaved:
     addRow: () => setExtra((rows) => [...rows, emptyRow()]),
     updateRow: (key: number, patch: Partial<Omit<ExtraRow, 'key'>>) => setExtra((rows) => rows.map((r) => (r.key === key ? { ...r, ...patch } : r))),
     removeRow: (key: number) => setExtra((rows) => rows.filter((r) => r.key !== key)),
-    submit: () => void save.run(),
-    busy: save.busy,
-    error: save.error?.message ?? null,
+    submit: () => void save.run(false),
+    saveAnyway: () => void save.run(true),
+    keepEditing: () => setAskSaveAnyway(false),
+    askSaveAnyway,
+    /** Kiln has a connector for this engine (else "Test connection" is not offered). */
+    isTestable,
+    testConnection: () => void runTest.run(),
+    testing: runTest.busy,
+    test,
+    busy: save.busy || runTest.busy,
+    error: save.error?.message ?? runTest.error?.message ?? null,
   };
 }

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { DatasourceView } from '../../../../shared/contract/vault';
-import { engineSpec } from '../../../../shared/vault/catalog';
 import { api } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { ConfirmDialog } from '../../../components/Dialog';
@@ -10,7 +9,8 @@ import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useShell } from '../../../stores/shell';
 import { DatasourceForm } from '../../vault/DatasourceForm';
 import { ImportDialog } from '../../vault/ImportDialog';
-import { SecretBadge } from '../../vault/SecretBadge';
+import { DatasourceItem } from '../../vault/DatasourceItem';
+import { useConnectionTests } from '../../vault/useConnectionTests';
 import { useVault } from '../../vault/store';
 import '../../vault/vault.css';
 
@@ -25,6 +25,7 @@ export function DatasourcesSection() {
   const [editing, setEditing] = useState<Editing>(null);
   const [importing, setImporting] = useState(false);
   const [deleting, setDeleting] = useState<DatasourceView | null>(null);
+  const tests = useConnectionTests();
 
   useEffect(() => {
     void load();
@@ -69,32 +70,14 @@ export function DatasourcesSection() {
       {list && list.length > 0 && (
         <ul className="ds-list" aria-label="Datasources">
           {list.map((ds) => (
-            <li key={ds.slug} className="ds-item">
-              <div className="ds-item-main">
-                <h3 className="ds-item-title">{ds.label}</h3>
-                <div className="ds-item-meta">
-                  {engineSpec(ds.engine)?.label ?? ds.engine} · <code>{ds.slug}</code>
-                  {ds.fields.host ? ` · ${ds.fields.host}` : ds.fields.base_url ? ` · ${ds.fields.base_url}` : ''}
-                </div>
-                {Object.keys(ds.secrets).length > 0 && (
-                  <div className="ds-item-secrets">
-                    {Object.entries(ds.secrets).map(([field, set]) => (
-                      <span key={field}>
-                        {field}: <SecretBadge set={set} />
-                      </span>
-                    ))}
-                  </div>
-                )}
-              </div>
-              <div className="ds-item-actions">
-                <Button aria-label={`Edit ${ds.label}`} onClick={() => setEditing({ mode: 'edit', ds })}>
-                  Edit
-                </Button>
-                <Button variant="danger" aria-label={`Delete ${ds.label}`} onClick={() => setDeleting(ds)}>
-                  Delete
-                </Button>
-              </div>
-            </li>
+            <DatasourceItem
+              key={ds.slug}
+              ds={ds}
+              testing={tests.testing.has(ds.slug)}
+              onTest={() => void tests.test(ds)}
+              onEdit={() => setEditing({ mode: 'edit', ds })}
+              onDelete={() => setDeleting(ds)}
+            />
           ))}
         </ul>
       )}
@@ -105,7 +88,8 @@ export function DatasourcesSection() {
           onSaved={(ds) => {
             setEditing(null);
             notify({ level: 'success', message: editing.mode === 'edit' ? `Saved ${ds.label}.` : `Added ${ds.label}.` });
-            void load();
+            // The saved values get their status (ok / failing, with when) like a click on Test.
+            void load().then(() => tests.test(ds));
           }}
         />
       )}
@@ -115,7 +99,7 @@ export function DatasourcesSection() {
           onImported={(result) => {
             setImporting(false);
             const skipped = result.skipped.length > 0 ? ` ${result.skipped.length} skipped.` : '';
-            notify({ level: 'success', message: `Imported ${result.imported.length} datasource(s) from anton.${skipped}` });
+            notify({ level: 'success', message: `Imported ${result.imported.length} datasource(s) from anton.${skipped} Use Test to check each connection.` });
             void load();
           }}
         />
