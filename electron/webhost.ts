@@ -10,6 +10,7 @@ import { createServices } from './core/services';
 import { nodePlatform } from './webhost/node-platform';
 import { parseWebHostArgs } from './webhost/args';
 import { startWebHost } from './webhost/server';
+import { installCrashGuard } from './webhost/crash-guard';
 
 async function main(): Promise<void> {
   const args = parseWebHostArgs(process.argv.slice(2), process.env);
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     resourcesDir: path.join(here, 'resources'),
     promptsDir: path.join(here, 'prompts'),
   });
+  installCrashGuard({ log: (line) => process.stderr.write(`${line}\n`), notify: (m, d) => services.notices.add('error', m, d), scrub: (t) => services.scrubber.scrub(t) });
   const host = await startWebHost({
     services,
     rendererDir: path.join(here, 'renderer'),

@@ -2,6 +2,7 @@ import { BrowserWindow, screen, shell, type WebContents } from 'electron';
 import path from 'node:path';
 import { validateExternalUrl } from '../core/open-external';
 import { DEFAULT_BOUNDS, fitToDisplays, loadWindowBounds, saveWindowBounds } from '../core/window-state';
+import { createOpenLimiter } from '../core/open-limit';
 import { APP_HOST, APP_SCHEME } from './protocol';
 
 const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
@@ -11,6 +12,9 @@ const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
  * away from the app, no new windows (http(s) links go to the OS browser after validation),
  * no webviews, no permission prompts.
  */
+/** One limiter for the whole app: a previewed page cannot flood the desktop with browser tabs. */
+const allowExternalOpen = createOpenLimiter();
+
 export function hardenWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     if (!url.startsWith(`${APP_SCHEME}://${APP_HOST}/`)) event.preventDefault();
@@ -21,13 +25,16 @@ export function hardenWebContents(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     try {
-      void shell.openExternal(validateExternalUrl(url));
+      const safe = validateExternalUrl(url);
+      if (allowExternalOpen()) void shell.openExternal(safe);
     } catch {
       // Not an http(s) link: refused silently, as a browser's popup blocker would.
     }
     return { action: 'deny' };
   });
   contents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Checks too (clipboard, notifications, media queried without a prompt): everything is denied.
+  contents.session.setPermissionCheckHandler(() => false);
 }
 
 export async function createMainWindow(userData: string, preloadDir: string): Promise<BrowserWindow> {

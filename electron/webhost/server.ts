@@ -6,6 +6,7 @@ import type { Services } from '../core/services';
 import { createAppRouter } from '../ipc/app-router';
 import { attachWsTransport } from '../ipc/ws-transport';
 import { createStaticHandler } from './static-server';
+import { WebSession } from './session';
 
 export interface WebHost {
   url: string;
@@ -35,10 +36,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
 
+  const session = new WebSession(token, () => port);
   const serveStatic = createStaticHandler({
     root: options.rendererDir,
     csp: appContentSecurityPolicy(),
     allowedHosts,
+    session,
   });
   const server = http.createServer((req, res) => {
     serveStatic(req, res).catch(() => {
@@ -59,9 +62,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   port = (server.address() as AddressInfo).port;
 
+  // Previews may be framed by this app only (frame-ancestors).
+  services.preview.allowFramingBy(allowedOrigins());
   // A console is always there to read: the web host runs from a terminal.
   const router = createAppRouter(services, { packaged: false, ...(options.log ? { log: options.log } : {}) });
-  const ws = attachWsTransport({ server, router, events: services.events, token, allowedHosts, allowedOrigins });
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const ws = attachWsTransport({
+    server,
+    router,
+    events: services.events,
+    token,
+    allowedHosts,
+    allowedOrigins,
+    authorize: (req, given) => session.authorize(req, given),
+    onConnectionError: (reason, message) => log(`[kiln] closed a WebSocket connection (${reason}): ${message}`),
+  });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {

@@ -2,11 +2,14 @@ import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { mimeFor } from '../services/fs/mime';
+import type { WebSession } from './session';
 
 export interface StaticOptions {
   root: string;
   csp: string;
   allowedHosts: () => string[];
+  /** Trades the start-up token in `?token=` for the session cookie (session.ts). */
+  session?: WebSession;
 }
 
 /** Serves the built renderer. Host-checked (DNS rebinding), confined to `root`, SPA fallback. */
@@ -29,10 +32,27 @@ export function createStaticHandler(options: StaticOptions) {
       return;
     }
     let pathname: string;
+    let query: URLSearchParams;
     try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const url = new URL(req.url ?? '/', 'http://x');
+      pathname = decodeURIComponent(url.pathname);
+      query = url.searchParams;
     } catch {
       res.writeHead(400).end();
+      return;
+    }
+    if (options.session && query.has('token')) {
+      // The start-up link: set the cookie once, then the same address without the token.
+      const cookie = options.session.exchange(query.get('token'));
+      if (!cookie && !options.session.hasCookie(req)) {
+        res.writeHead(401, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end('This Kiln link was already used (it works once). Open Kiln from the window where you signed in, or restart Kiln for a new link.');
+        return;
+      }
+      query.delete('token');
+      const rest = query.toString();
+      res.writeHead(303, { ...headers, Location: `${pathname}${rest ? `?${rest}` : ''}`, 'Cache-Control': 'no-store', ...(cookie ? { 'Set-Cookie': cookie } : {}) });
+      res.end();
       return;
     }
     let file = path.resolve(root, `.${pathname}`);
@@ -65,6 +85,6 @@ export function createStaticHandler(options: StaticOptions) {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };
 }

@@ -6,22 +6,21 @@ type ServerMessage =
   | { type: 'result'; id: number; result: IpcResult<unknown> }
   | { type: 'event'; name: string; payload: unknown };
 
-const TOKEN_KEY = 'kiln.token';
-
 /**
- * The token arrives once in the page URL (`?token=…`); it is moved to sessionStorage and
- * removed from the address bar so it doesn't end up in history or screenshots.
+ * The web host trades the start-up link's token for an HttpOnly session cookie on the first
+ * load and redirects without it (electron/webhost/session.ts), so the page normally never sees
+ * a token and connects with `?token=session` ("use my cookie"). Should a token still be in
+ * the address bar, it is used once and removed — never stored.
  */
-export function takeToken(): string | null {
+export function takeToken(): string {
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
     url.searchParams.delete('token');
     window.history.replaceState(null, '', url.pathname + url.search + url.hash);
     return fromUrl;
   }
-  return sessionStorage.getItem(TOKEN_KEY);
+  return 'session';
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Diagnostics } from '../../../shared/contract/diagnostics';
+import { isolationSentence, type Diagnostics } from '../../../shared/contract/diagnostics';
 
 /** The diagnostics as plain text for a bug report. The caller scrubs it before it leaves main. */
 export function diagnosticsText(d: Diagnostics): string {
@@ -18,6 +18,7 @@ export function diagnosticsText(d: Diagnostics): string {
     ...(d.python.problem ? [`  ${d.python.problem}`] : []),
     `Keychain: ${d.keychain.available ? 'available' : 'not available'}`,
     ...(d.keychain.problem ? [`  ${d.keychain.problem}`] : []),
+    ...(d.isolation ? [`Isolation: ${isolationSentence(d.isolation)}`] : []),
     '',
     `Backends: ${d.backends.length === 0 ? 'none' : ''}`,
     ...d.backends.map((b) => `  ${b.slug}: ${b.state}${b.error ? ` — ${b.error}` : ''}`),

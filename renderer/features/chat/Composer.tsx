@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useShell } from '../../stores/shell';
 import { Button } from '../../components/Button';
+import { useComposerPrefill } from './composer-prefill';
+import { MAX_PROMPT_CHARS } from '../../../shared/contract/chat';
+import { tooLongMessage } from '../../components/limits';
 
 interface Props {
   running: boolean;
@@ -26,6 +29,14 @@ export function Composer({ running, editing, onSend, onResend, onCancelEdit, onS
     clearFocus();
   }, [pendingFocus, clearFocus]);
 
+  // Text put in by another view (the preview's "Fix with the agent"), for the user to send.
+  const prefill = useComposerPrefill((st) => st.nonce);
+  useEffect(() => {
+    if (prefill === 0) return;
+    setText(useComposerPrefill.getState().text);
+    ref.current?.focus();
+  }, [prefill]);
+
   useEffect(() => {
     if (editing !== null) {
       setText(editing);
@@ -33,9 +44,10 @@ export function Composer({ running, editing, onSend, onResend, onCancelEdit, onS
     }
   }, [editing]);
 
+  const tooLong = tooLongMessage(text.trim().length, MAX_PROMPT_CHARS, 'Your message', 'Attach long text as a file in the artifact instead.');
   const submit = async (): Promise<void> => {
     const value = text.trim();
-    if (!value || running) return;
+    if (!value || running || tooLong) return;
     if (editing !== null) {
       setText('');
       await onResend(value);
@@ -77,14 +89,20 @@ export function Composer({ running, editing, onSend, onResend, onCancelEdit, onS
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        aria-invalid={tooLong ? true : undefined}
       />
+      {tooLong && (
+        <p className="error-text" role="alert">
+          {tooLong}
+        </p>
+      )}
       <div className="composer-actions">
         {running ? (
           <Button variant="danger" onClick={onStop}>
             Stop
           </Button>
         ) : (
-          <Button variant="primary" type="submit" disabled={!text.trim()}>
+          <Button variant="primary" type="submit" disabled={!text.trim() || tooLong !== null}>
             {editing !== null ? 'Resend' : 'Send'}
           </Button>
         )}

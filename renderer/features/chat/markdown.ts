@@ -1,4 +1,4 @@
-import DOMPurify from 'dompurify';
+import { sanitizeUntrusted } from '../../components/untrusted-html';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import css from 'highlight.js/lib/languages/css';
@@ -51,7 +51,8 @@ marked.use({
 
 export function renderMarkdown(text: string): string {
   const html = marked.parse(text, { async: false });
-  return DOMPurify.sanitize(html, { ADD_ATTR: ['aria-label'], FORBID_TAGS: ['style', 'form', 'input', 'iframe'] });
+  // Our own code blocks carry a copy button; the model's text loses style, ids and foreign classes.
+  return sanitizeUntrusted(html, { allowTags: ['button'], addAttr: ['aria-label'] });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Diagnostics } from '../../../shared/contract/diagnostics';
+import { isolationSentence, type Diagnostics } from '../../../shared/contract/diagnostics';
 import { api, errorMessage } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
@@ -56,6 +56,12 @@ export function DiagnosticsSection() {
           {report.keychain.available ? 'available' : 'not available'}
           {report.keychain.problem && <div className="error-text">{report.keychain.problem}</div>}
         </dd>
+        {report.isolation && (
+          <>
+            <dt>App isolation</dt>
+            <dd className={report.isolation.isolated ? undefined : 'error-text'}>{isolationSentence(report.isolation)}</dd>
+          </>
+        )}
         <dt>Workspace</dt>
         <dd>
           <code>{report.workspace}</code>

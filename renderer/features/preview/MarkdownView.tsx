@@ -1,6 +1,7 @@
-import DOMPurify from 'dompurify';
 import { marked } from 'marked';
-import { useMemo } from 'react';
+import { useMemo, type MouseEvent } from 'react';
+import { api } from '../../api/client';
+import { externalLinkTarget, sanitizeUntrusted } from '../../components/untrusted-html';
 
 /**
  * Markdown rendered with marked and sanitized with DOMPurify before it reaches the DOM:
@@ -10,8 +11,16 @@ export function MarkdownView({ text, plain }: { text: string; plain?: boolean })
   const html = useMemo(() => {
     if (plain) return null;
     const raw = marked.parse(text, { async: false, gfm: true });
-    return DOMPurify.sanitize(raw, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'button'] });
+    return sanitizeUntrusted(raw);
   }, [text, plain]);
   if (html === null) return <pre className="preview-text">{text}</pre>;
-  return <div className="preview-markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div className="preview-markdown" onClick={openLinksOutside} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/** A link in a previewed document opens in the OS browser; it never navigates the Kiln window. */
+function openLinksOutside(e: MouseEvent<HTMLDivElement>): void {
+  const { handled, url } = externalLinkTarget(e.target);
+  if (!handled) return;
+  e.preventDefault();
+  if (url) void api.call('app.openExternal', { url }).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PythonCheck } from '../../../../shared/contract/diagnostics';
+import { isolationSentence, type IsolationCheck, type PythonCheck } from '../../../../shared/contract/diagnostics';
 import type { SecretsStatus } from '../../../../shared/contract/vault';
 import { api } from '../../../api/client';
 import { Button } from '../../../components/Button';
@@ -23,10 +23,12 @@ function Check({ title, ok, busy, children }: { title: string; ok: boolean | nul
 export function SystemStep() {
   const [python, setPython] = useState<PythonCheck | null>(null);
   const [keychain, setKeychain] = useState<SecretsStatus | null>(null);
+  const [isolation, setIsolation] = useState<IsolationCheck | null>(null);
   const { busy, error, run } = useAsyncAction(async () => {
-    const [p, k] = await Promise.all([api.call('diagnostics.checkPython'), api.call('secrets.status')]);
+    const [p, k, i] = await Promise.all([api.call('diagnostics.checkPython'), api.call('secrets.status'), api.call('diagnostics.isolation')]);
     setPython(p);
     setKeychain(k);
+    setIsolation(i);
   });
   useEffect(() => void run(), [run]);
   const pythonOk = Boolean(python?.found && python.venvWorks);
@@ -44,6 +46,9 @@ export function SystemStep() {
       </Check>
       <Check title="OS keychain" ok={keychain?.keychainAvailable ?? null} busy={busy || !keychain}>
         {keychain?.keychainAvailable ? <p>Available and unlocked.</p> : <p className="error-text">{keychain?.problem}</p>}
+      </Check>
+      <Check title="App isolation" ok={isolation?.isolated ?? null} busy={busy || !isolation}>
+        {isolation && <p className={isolation.isolated ? undefined : 'error-text'}>{isolationSentence(isolation)}</p>}
       </Check>
       <Button onClick={() => void run()} disabled={busy}>
         <Icon name="refresh" /> Check again

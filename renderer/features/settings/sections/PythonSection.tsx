@@ -6,6 +6,7 @@ import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
 import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useSettings } from '../../../stores/settings';
+import { IsolationField } from './IsolationField';
 
 type NumberKey = 'installTimeoutSec' | 'readyTimeoutSec' | 'maxRunning' | 'idleStopMinutes';
 
@@ -107,6 +108,7 @@ export function PythonSection() {
         </label>
         <span className="field-hint">Useful offline, when packages come from your OS. Environments are recreated on the next launch.</span>
       </div>
+      <IsolationField />
       <Field label="Extra pip arguments" hint="Separated by spaces, e.g. --no-index --find-links /opt/wheels for machines without internet.">
         {(id, describedBy) => (
           <TextInput
