@@ -53,7 +53,7 @@ test('README screenshots', async ({ page, kiln }) => {
     const dashboard = page.getByRole('article').filter({ hasText: /dashboard/i }).first();
     await dashboard.getByRole('button').first().click();
     await page.waitForTimeout(1500);
-    await shot(page, 'gallery');
+    // gallery.png (with thumbnails) is rendered by gallery.screens.ts.
 
     const nav = page.getByRole('navigation', { name: 'Navigation' });
     await nav.getByRole('button', { name: 'Settings' }).click();

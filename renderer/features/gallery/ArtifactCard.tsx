@@ -2,7 +2,9 @@ import type { ArtifactListItem } from '../../../shared/contract/artifacts';
 import { Icon } from '../../components/Icon';
 import { useShell } from '../../stores/shell';
 import { BackendBadge } from '../backends/BackendBadge';
+import { CardThumbnail } from './CardThumbnail';
 import { PublishBadge } from '../publish/PublishBadge';
+import { useDeploy } from '../deploy/store';
 import { fileCountLabel, relativeTime, typeInfo } from './model';
 import { isFullstackType } from '../../../shared/artifacts/rules';
 
@@ -45,6 +47,7 @@ function LiveCard({ item, actions, layout, now }: { item: ArtifactListItem; acti
   const info = item.type ? typeInfo[item.type] : null;
   return (
     <article className={`artifact-card artifact-card-${layout}`} aria-label={item.name}>
+      {layout === 'grid' && <CardThumbnail slug={item.slug} name={item.name} icon={info?.icon ?? 'mixed'} label={info?.label ?? 'Artifact'} />}
       <div className="artifact-card-head">
         <span className="artifact-type-icon" title={info?.label}>
           <Icon name={info?.icon ?? 'mixed'} size={20} label={info?.label ?? 'Artifact'} />
@@ -67,6 +70,9 @@ function LiveCard({ item, actions, layout, now }: { item: ArtifactListItem; acti
       <div className="artifact-card-actions">
         <button type="button" className="icon-btn" aria-label={`Publish ${item.name}`} title="Publish…" aria-haspopup="dialog" onClick={() => openPublishSheet(item.slug)}>
           <Icon name="upload" />
+        </button>
+        <button type="button" className="icon-btn" aria-label={`Deploy ${item.name}`} title="Deploy to a server…" aria-haspopup="dialog" onClick={() => useDeploy.getState().open(item.slug)}>
+          <Icon name="server" />
         </button>
         <button type="button" className="icon-btn" aria-label={`Reveal ${item.name} in folder`} title="Reveal in folder" onClick={() => actions.reveal(item)}>
           <Icon name="folder" />

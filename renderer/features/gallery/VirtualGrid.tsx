@@ -4,7 +4,8 @@ import type { ArtifactListItem } from '../../../shared/contract/artifacts';
 import { ArtifactCard, type CardActions } from './ArtifactCard';
 
 const CARD_MIN_WIDTH = 260;
-const ROW_HEIGHT = { grid: 196, list: 76 } as const;
+// Grid cards carry a 110 px thumbnail (CardThumbnail) above the title.
+const ROW_HEIGHT = { grid: 312, list: 76 } as const;
 const GAP = 12;
 
 /** Only the rows in view are in the DOM, so a gallery of thousands stays fast. */

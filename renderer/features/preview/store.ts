@@ -108,10 +108,8 @@ export const usePreview = create<PreviewState>()((set, get) => {
         return;
       }
       if (fileChanges.length === 0) return;
-      if (body.kind === 'frame') {
-        set((s) => ({ frameKey: s.frameKey + 1 }));
-        return;
-      }
+      // A framed page follows its own files (live-reload/useLiveFrame: in place, route and scroll kept).
+      if (body.kind === 'frame') return;
       const shown = bodyPath(body);
       if (shown === null || (paths !== null && !paths.has(shown))) return;
       track(async () => {
