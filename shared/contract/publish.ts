@@ -51,6 +51,10 @@ export const accessStateSchema = z.object({
   passwordSet: z.boolean(),
   emails: z.array(z.string()),
   orgAllowed: z.boolean(),
+  /** anton also keeps this report's password in plain text in its `.published.json`. */
+  antonPlaintext: z.boolean().optional(),
+  /** A password report anton has no password for: its "keep" would republish it as public. */
+  antonKeepMakesPublic: z.boolean().optional(),
 });
 export type AccessState = z.infer<typeof accessStateSchema>;
 
@@ -114,6 +118,28 @@ export const publishProgressSchema = z.object({
 });
 export type PublishProgress = z.infer<typeof publishProgressSchema>;
 
+/** A `DS_*` variable a backend's Python reads that its artifact does not declare. */
+export const datasourceUseSchema = z.object({
+  variable: z.string(),
+  file: z.string(),
+  line: z.number().int(),
+  /** The datasource that provides it, when one is known. */
+  datasource: z.object({ engine: z.string(), name: z.string(), label: z.string() }).nullable(),
+  /** Where that datasource is: Kiln's vault, or only anton's (import first). */
+  source: z.enum(['kiln', 'anton']).nullable(),
+});
+export type DatasourceUse = z.infer<typeof datasourceUseSchema>;
+
+export const datasourceCheckSchema = z.object({
+  slug: z.string(),
+  undeclared: z.array(datasourceUseSchema),
+  /** Declared datasources missing from Kiln's vault; `inAnton` when anton's vault has them. */
+  missing: z.array(z.object({ engine: z.string(), name: z.string(), slug: z.string(), inAnton: z.boolean() })),
+});
+export type DatasourceCheck = z.infer<typeof datasourceCheckSchema>;
+
+const datasourceRefInput = z.object({ engine: z.string().min(1).max(128), name: z.string().min(1).max(128) });
+
 export const publishEndpoints = {
   'publish.preflight': defineEndpoint('publish.preflight', { input: z.object({ slug }), output: preflightSchema }),
   'publish.start': defineEndpoint('publish.start', {
@@ -132,6 +158,13 @@ export const publishEndpoints = {
   'publish.export': defineEndpoint('publish.export', {
     input: z.object({ slug, path: z.string().min(1).max(4096).optional() }),
     output: z.object({ path: z.string().nullable(), bytes: z.number().int().nonnegative() }),
+  }),
+  /** The backend's `DS_*` reads against its declared datasources (anton gives a backend every one). */
+  'publish.datasourceCheck': defineEndpoint('publish.datasourceCheck', { input: z.object({ slug }), output: datasourceCheckSchema }),
+  /** Declares a datasource on the artifact through the normal record update (the grant prompt follows). */
+  'publish.declareDatasource': defineEndpoint('publish.declareDatasource', {
+    input: z.object({ slug, datasource: datasourceRefInput }),
+    output: datasourceCheckSchema,
   }),
   /** Stores a new publish API key in the keychain (after a 401). The key never comes back. */
   'publish.setApiKey': defineEndpoint('publish.setApiKey', {

@@ -10,7 +10,9 @@ type PublishChannels =
   | 'publish.versions'
   | 'publish.rollback'
   | 'publish.export'
-  | 'publish.setApiKey';
+  | 'publish.setApiKey'
+  | 'publish.datasourceCheck'
+  | 'publish.declareDatasource';
 
 /** Thin: the router has validated every input against the contract; the service does the work. */
 export function publishHandlers(s: Services): Pick<HandlerMap, PublishChannels> {
@@ -23,6 +25,8 @@ export function publishHandlers(s: Services): Pick<HandlerMap, PublishChannels> 
     'publish.versions': ({ slug }) => s.publish.versions(slug),
     'publish.rollback': ({ slug, md5 }) => s.publish.rollback(slug, md5),
     'publish.export': ({ slug, path }) => s.publish.exportBundle(slug, path),
+    'publish.datasourceCheck': ({ slug }) => s.publish.datasourceCheck(slug),
+    'publish.declareDatasource': ({ slug, datasource }) => s.publish.declareDatasource(slug, datasource),
     'publish.setApiKey': async ({ key }) => {
       await s.publish.setApiKey(key);
     },

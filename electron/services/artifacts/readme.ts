@@ -1,7 +1,12 @@
 import type { ArtifactRecord } from '../../../shared/contract/artifacts';
 import { datasourceSlug, envPrefix } from '../../../shared/vault/catalog';
 
-/** README.md rendered from the record, exactly as anton-format §2.4 lays it out. */
+/**
+ * README.md rendered from the record line for line as anton renders it (anton-format §2.4), so
+ * the two tools never rewrite each other's README: sizes rounded the way Python's `round` does,
+ * the description as stored, every conversation listed (even one without turns), an empty
+ * title falling back to the conversation id, and only the end of the text trimmed.
+ */
 export function renderReadme(r: ArtifactRecord): string {
   const n = r.files.length;
   const lines: string[] = [
@@ -9,10 +14,10 @@ export function renderReadme(r: ArtifactRecord): string {
     `*${r.type} · ${n} ${n === 1 ? 'file' : 'files'} · last updated ${r.updatedAt}*`,
     '',
   ];
-  if (r.description.trim() !== '') lines.push(r.description.trim(), '');
+  if (r.description !== '') lines.push(r.description, '');
   if (n > 0) {
     lines.push('## Files');
-    for (const f of r.files) lines.push(`- \`${f.path}\` (${Math.max(1, Math.round(f.bytes / 1024))} KB)`);
+    for (const f of r.files) lines.push(`- \`${f.path}\` (${Math.max(1, pythonRound(f.bytes / 1024))} KB)`);
     lines.push('');
   }
   if (r.datasources.length > 0) {
@@ -22,15 +27,22 @@ export function renderReadme(r: ArtifactRecord): string {
     }
     lines.push('');
   }
-  const conversations = r.provenance.filter((p) => p.turns.length > 0);
-  if (conversations.length > 0) {
+  if (r.provenance.length > 0) {
     lines.push('## Provenance');
-    for (const p of conversations) {
-      lines.push(`**Conversation: ${p.title && p.title.trim() !== '' ? p.title : p.conversation}**`);
+    for (const p of r.provenance) {
+      lines.push(`**Conversation: ${p.title ? p.title : p.conversation}**`);
       for (const t of p.turns) lines.push(`- Turn ${t.index} — ${t.summary}`);
       lines.push('');
     }
   }
-  const text = lines.map((l) => l.replace(/\s+$/, '')).join('\n');
-  return `${text.replace(/\n+$/, '')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Python's `round(x)`: to the nearest integer, halves to the even one (2.5 → 2, 3.5 → 4). */
+export function pythonRound(x: number): number {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff > 0.5) return floor + 1;
+  if (diff < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
 }

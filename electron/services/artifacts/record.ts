@@ -33,6 +33,7 @@ export function parseRecord(raw: string, folderName: string): ParseResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, reason: 'metadata.json does not hold a JSON object.' };
   }
+  applyAntonDefaults(json as Record<string, unknown>);
   const type = (json as Record<string, unknown>).type;
   if (typeof type === 'string' && !(artifactTypes as readonly string[]).includes(type)) {
     return { ok: false, reason: `Unknown artifact type "${type.slice(0, 60)}".` };
@@ -44,6 +45,27 @@ export function parseRecord(raw: string, folderName: string): ParseResult {
     parsed.data.slug = folderName;
   }
   return { ok: true, record: parsed.data };
+}
+
+/**
+ * The defaults anton's model fills in when it reads a record (`TurnEntry.files_touched`,
+ * `ProvenanceEntry.turns` default to `[]`, `title` to null), so a record anton accepts is never
+ * shown as damaged here. Only missing keys are filled; a wrong type stays an error.
+ */
+function applyAntonDefaults(json: Record<string, unknown>): void {
+  if (!Array.isArray(json.provenance)) return;
+  for (const raw of json.provenance) {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
+    const entry = raw as Record<string, unknown>;
+    if (entry.turns === undefined) entry.turns = [];
+    if (entry.title === undefined) entry.title = null;
+    if (!Array.isArray(entry.turns)) continue;
+    for (const turn of entry.turns) {
+      if (turn && typeof turn === 'object' && !Array.isArray(turn) && (turn as Record<string, unknown>).files_touched === undefined) {
+        (turn as Record<string, unknown>).files_touched = [];
+      }
+    }
+  }
 }
 
 /** Pretty JSON in anton's key order; keys Kiln doesn't know follow, unchanged. */

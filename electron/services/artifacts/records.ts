@@ -2,11 +2,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { METADATA_FILE, README_FILE } from '../../../shared/artifacts/rules';
 import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/artifacts';
-import { KilnError } from '../../../shared/contract/core';
+import { KilnError, isKilnError } from '../../../shared/contract/core';
+import { safeReadText } from '../fs/safe-read';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { renderReadme } from './readme';
 import { MAX_METADATA_BYTES, parseRecord, serializeRecord, type ParseResult } from './record';
 import { isoSeconds } from './time';
+import { compareCodePoints } from '../../../shared/artifacts/path-order';
 
 const SUMMARY_LIMIT = 240;
 
@@ -33,14 +35,26 @@ export async function readRecord(dir: string, folderName: string): Promise<Parse
   if (st.size > MAX_METADATA_BYTES) {
     return { ok: false, reason: `metadata.json is ${(st.size / 1048576).toFixed(1)} MB, more than the ${MAX_METADATA_BYTES / 1048576} MB a record can be.` };
   }
+  // Parsed records are kept by the file's stat signature: the preview asks on every request.
+  const sig = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${folderName}`;
+  const hit = parsedCache.get(file);
+  if (hit && hit.sig === sig) return hit.result.ok ? { ok: true, record: structuredClone(hit.result.record) } : hit.result;
   let raw: string;
   try {
-    raw = await fs.readFile(file, 'utf8');
+    // Non-blocking, no-follow and capped again on the opened file: it may have been swapped for a FIFO since the lstat.
+    raw = await safeReadText(file, { maxBytes: MAX_METADATA_BYTES, label: METADATA_FILE });
   } catch (error) {
+    if (isKilnError(error)) return { ok: false, reason: error.message };
     return { ok: false, reason: `metadata.json can't be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
   }
-  return parseRecord(raw, folderName);
+  const result = parseRecord(raw, folderName);
+  if (parsedCache.size >= CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value as string);
+  parsedCache.set(file, { sig, result: result.ok ? { ok: true, record: structuredClone(result.record) } : result });
+  return result;
 }
+
+const CACHE_LIMIT = 512;
+const parsedCache = new Map<string, { sig: string; result: ParseResult }>();
 
 /** The record, or CONFLICT when it is damaged (Kiln never writes over a record it can't read). */
 export async function loadRecord(dir: string, slug: string): Promise<ArtifactRecord> {
@@ -95,12 +109,19 @@ export function applyTurn(record: ArtifactRecord, turn: TurnInput, now: Date): v
     entry.title = turn.title;
   }
   const prompt = turn.prompt.trim();
-  const summary = [...prompt].length > SUMMARY_LIMIT ? `${[...prompt].slice(0, SUMMARY_LIMIT - 1).join('')}…` : prompt;
-  const files_touched = [...new Set(turn.filesTouched.map((f) => f.replace(/\\/g, '/')))].sort();
-  const t = { index: turn.index, timestamp: turn.timestamp ?? isoSeconds(now), summary, files_touched };
+  // anton: cut to 239 code points, trailing space trimmed, then the ellipsis; files sorted by code point.
+  const summary = [...prompt].length > SUMMARY_LIMIT ? `${[...prompt].slice(0, SUMMARY_LIMIT - 1).join('').trimEnd()}…` : prompt;
+  const files_touched = [...new Set(turn.filesTouched.map((f) => f.replace(/\\/g, '/')))].sort(compareCodePoints);
+  const t = { index: turn.index, timestamp: antonTimestamp(turn.timestamp, now), summary, files_touched };
   const at = entry.turns.findIndex((x) => x.index === turn.index);
   if (at >= 0) entry.turns[at] = { ...entry.turns[at], ...t };
   else entry.turns.push(t);
+}
+
+/** A turn's time as anton writes it (`2026-06-01T12:00:00+00:00`), whatever ISO form the caller gave. */
+function antonTimestamp(given: string | undefined, now: Date): string {
+  const parsed = given === undefined ? Number.NaN : Date.parse(given);
+  return isoSeconds(Number.isNaN(parsed) ? now : new Date(parsed));
 }
 
 /** Trimmed, with control characters (which would break a README line) removed. */

@@ -9,6 +9,7 @@ import {
   README_FILE,
 } from '../../../shared/artifacts/rules';
 import type { PreflightProblem } from '../../../shared/contract/publish';
+import { antonOrder, antonStaticEntries } from './anton-selection';
 import { cssRefs, htmlRefs } from './static-refs';
 import type { ArtifactFilesPort, PublishArtifactRecord } from './ports';
 
@@ -24,6 +25,8 @@ export interface BundlePlan {
   entries: BundleEntry[];
   warnings: PreflightProblem[];
   blocking: PreflightProblem[];
+  /** Static only: anton's smaller selection of the same page, when it differs (see anton-selection.ts). */
+  antonEntries?: BundleEntry[] | null;
 }
 
 /** anton never ships these names, at any depth and in any letter case (anton-format.md §5.2). */
@@ -32,10 +35,6 @@ const neverShipped = (rel: string): boolean => NEVER_SHIPPED.has(path.posix.base
 /** What a fullstack bundle ships from the top level; the rest (bookkeeping aside) gets a warning. */
 const FULLSTACK_TOP = new Set(['backend.py', 'requirements.txt', 'static']);
 
-/** Byte-order sort, so the zip's entry order never depends on locale. */
-export function sortEntries(entries: BundleEntry[]): BundleEntry[] {
-  return [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
 
 async function planFullstack(files: ArtifactFilesPort, slug: string): Promise<BundlePlan> {
   const entries: BundleEntry[] = [];
@@ -70,7 +69,7 @@ async function planFullstack(files: ArtifactFilesPort, slug: string): Promise<Bu
       message: `${shown} sits beside backend.py but is not published (only backend.py, requirements.txt and static/ ship). If the backend imports or reads it, the published app will fail.`,
     });
   }
-  return { kind: 'fullstack', entries: sortEntries(entries), warnings, blocking };
+  return { kind: 'fullstack', entries: antonOrder('fullstack', entries), warnings, blocking };
 }
 
 /** `ref` (as written in `fromRel`) as an artifact-relative path; null when it climbs out of the folder. */
@@ -101,9 +100,11 @@ async function planStatic(files: ArtifactFilesPort, slug: string, primaryIn: str
   const base = path.posix.dirname(primaryFile.path);
   const entries = new Map<string, BundleEntry>([['index.html', { name: 'index.html', abs: primaryFile.abs, bytes: primaryFile.bytes }]]);
   const queue: { rel: string; css: boolean }[] = [{ rel: primaryFile.path, css: false }];
+  let primaryText = '';
   while (queue.length > 0) {
     const { rel: from, css } = queue.shift()!;
     const text = (await files.read(slug, from)).data.toString('utf8');
+    if (from === primaryFile.path) primaryText = text;
     const refs = css ? cssRefs(text) : htmlRefs(text);
     const fromName = from === primaryFile.path ? primary : from;
     for (const ref of refs) {
@@ -132,7 +133,10 @@ async function planStatic(files: ArtifactFilesPort, slug: string, primaryIn: str
       else if (/\.html?$/i.test(name)) queue.push({ rel: target, css: false });
     }
   }
-  return { kind: 'static', entries: sortEntries([...entries.values()]), warnings, blocking };
+  const planned = antonOrder('static', [...entries.values()]);
+  const inFolder = (name: string): string => (base === '.' ? name : `${base}/${name}`);
+  const antonEntries = await antonStaticEntries(primaryText, planned, async (name) => (await files.find(slug, inFolder(name)).catch(() => null)) !== null);
+  return { kind: 'static', entries: planned, warnings, blocking, antonEntries };
 }
 
 /** What a publish or export ships, read through the store's files service. */

@@ -83,6 +83,21 @@ interface RawResponse {
 
 const cancelled = (): KilnError => new KilnError('CANCELLED', 'Publishing was cancelled.');
 
+/**
+ * The headers anton's client sends on every call to the publish service (`minds_request`):
+ * the service sits behind bot protection that turns away requests without browser-like
+ * headers, so Kiln sends the same set, the same user agent included (the rule may match it).
+ * `identity` also keeps answers uncompressed, which this client reads as plain text.
+ */
+export const ANTON_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'application/json',
+  accept: 'application/json',
+  'user-agent': 'Mozilla/5.0 (compatible; Anton/1.0; +https://github.com/mindsdb/anton)',
+  'accept-language': 'en-US,en;q=0.9',
+  'accept-encoding': 'identity',
+  connection: 'keep-alive',
+};
+
 export class PublishClient {
   private readonly base: URL;
   private readonly idleTimeoutMs: number;
@@ -114,12 +129,8 @@ export class PublishClient {
         return;
       }
       let sentAny = false;
-      const headers: Record<string, string | number> = {
-        authorization: `Bearer ${this.options.apiKey}`,
-        accept: 'application/json',
-      };
+      const headers: Record<string, string | number> = { ...ANTON_HEADERS, authorization: `Bearer ${this.options.apiKey}` };
       if (body) {
-        headers['content-type'] = 'application/json';
         headers['content-length'] = body.length;
       }
       const req = lib.request(url, { method, headers, signal: this.options.signal, agent: false }, (res) => {

@@ -42,6 +42,8 @@ export interface ArtifactSource {
   read(slug: string): Promise<PublishArtifactRecord>;
   /** Brings the record's files[] in line with the disk; called before a publish. */
   reconcile(slug: string): Promise<unknown>;
+  /** The store's normal record update (declaring a datasource goes through it). */
+  update?(slug: string, patch: { datasources: { engine: string; name: string }[] }): Promise<unknown>;
   files: ArtifactFilesPort;
 }
 
@@ -59,6 +61,8 @@ export interface SecretsPort {
 export interface ScrubberPort {
   /** Every registered secret value with its variable name, for the leak scan. */
   entries(): { name: string; value: string }[];
+  /** Makes a secret found outside the keychain (anton's plaintext password) scrubbed like the rest. */
+  register(varName: string, value: string): void;
 }
 
 export interface VaultPort {
@@ -66,6 +70,10 @@ export interface VaultPort {
   exists(connectionSlug: string): Promise<boolean> | boolean;
   /** The `DS_*` variables (with values) of these connections. */
   envFor(connectionSlugs: string[]): Promise<Record<string, string>> | Record<string, string>;
+  /** Kiln's datasources (no secrets). */
+  list?(): Promise<{ engine: string; name: string; label: string }[]>;
+  /** What anton's vault holds (no secrets); `new` ones are not in Kiln yet. */
+  importPreview?(): Promise<{ items: { engine: string; name: string; label: string; status: string }[] }>;
 }
 
 export interface PythonPort {

@@ -184,11 +184,16 @@ describe('publish: fullstack', () => {
     const res = await env.service.exportBundle(a.slug, out);
     expect(res.path).toBe(`${out}.zip`);
     const entries = readZip(await fs.readFile(res.path!));
-    expect(entries.map((e) => e.name)).toEqual(['Dockerfile', 'README.md', 'backend.py', 'requirements.txt', 'static/data.json', 'static/index.html']);
+    expect(entries.map((e) => e.name)).toEqual([
+      '.dockerignore', '.env.example', 'Dockerfile', 'README.md', 'backend.py', 'docker-compose.yml',
+      'k8s/deployment.yaml', 'k8s/secret.yaml', 'k8s/service.yaml',
+      'kiln/install.py', 'kiln/probe.py', 'kiln/start.py', 'requirements.txt', 'static/data.json', 'static/index.html',
+    ]);
     const docker = entries.find((e) => e.name === 'Dockerfile')!.data.toString();
-    expect(docker).toMatch(/FROM python:3\.\d+-slim/);
-    expect(docker).toContain('pip install --no-cache-dir -r requirements.txt');
-    expect(docker).toContain('--host 0.0.0.0');
+    expect(docker).toMatch(/ARG BASE_IMAGE=python:3\.\d+-slim/);
+    expect(docker).toContain('RUN python3 kiln/install.py');
+    expect(docker).toContain('CMD ["python3", "/app/kiln/start.py"]');
+    expect(entries.find((e) => e.name === '.env.example')!.data.toString()).toContain('DS_POSTGRES_7E8971C3__PASSWORD=\n');
     expect(entries.find((e) => e.name === 'README.md')!.data.toString()).toContain('DS_POSTGRES_7E8971C3__PASSWORD');
     for (const e of entries) expect(e.data.toString()).not.toContain(PG_PASSWORD);
     await expect(env.service.exportBundle(a.slug, out)).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -241,24 +246,52 @@ describe('publish: access', () => {
     expect(env.server.uploads()[0]!.body!.access).toEqual({ mode: 'restricted', allowed_emails: ['ann@team.io', 'bob@team.io'], org_allowed: true, access_version: 1 });
   });
 
-  it("reads anton's .published.json with a plaintext password, moves it to the keychain and rewrites the file", async () => {
+  it("keeps anton's plaintext password in step: reads it first, never removes it, writes a new one there too", async () => {
     const a = await env.make({ primary: 'report.html', files: { 'report.html': '<h1>from anton</h1>' } });
     const existing = await env.service.publish(a.slug); // a report on the server for anton's record to point at
-    await fs.writeFile(path.join(a.dir, '.published.json'), JSON.stringify({
-      'report.html': { report_id: existing.reportId, url: existing.url, last_md5: 'old', mode: 'password', requires_password: true, password: 'anton-pw', pwd_version: 3 },
-    }, null, 2));
+    const file = path.join(a.dir, '.published.json');
+    const antonEntry = { mode: 'password', requires_password: true, access_password: 'anton-pw', pwd_version: 3, report_id: existing.reportId, url: existing.url, last_md5: 'old' };
+    await fs.writeFile(file, JSON.stringify({ 'report.html': antonEntry }, null, 2));
+    // A stale password from an earlier Kiln publish: anton published last, so its password wins.
+    await env.keychain.set(`publish.password.${a.id}`, 'older-kiln-pw');
+    const before = await fs.readFile(file, 'utf8');
     const status = await env.service.status(a.slug);
-    expect(status).toMatchObject({ state: 'changed', reportId: existing.reportId, access: { mode: 'password', passwordSet: true } });
-    expect(await env.keychain.get(`publish.password.${a.id}`)).toBe('anton-pw');
-    const rewritten = await readJson(path.join(a.dir, '.published.json'));
-    expect(rewritten['report.html']).toEqual({ report_id: existing.reportId, url: existing.url, last_md5: 'old', mode: 'password', requires_password: true, pwd_version: 3 });
+    expect(status).toMatchObject({ state: 'changed', reportId: existing.reportId, access: { mode: 'password', passwordSet: true, antonPlaintext: true, antonKeepMakesPublic: false } });
+    expect(await fs.readFile(file, 'utf8')).toBe(before); // a read never rewrites anton's file
+    // anton's plaintext password is scrubbed from then on, like a keychain secret (model, logs, errors).
+    expect(env.scrubber.scrub('the password is anton-pw here')).not.toContain('anton-pw');
 
-    await env.service.publish(a.slug);
-    const access = env.server.uploads()[1]!.body!.access as { password_hash: string; pwd_version: number };
+    await env.service.publish(a.slug); // "keep": the password anton has on disk
+    let access = env.server.uploads()[1]!.body!.access as { password_hash: string; pwd_version: number };
     expect(env.server.uploads()[1]!.body!.report_id).toBe(existing.reportId);
     expect(access.pwd_version).toBe(3);
-    const [, , salt, dk] = access.password_hash.split('$');
+    let [, , salt, dk] = access.password_hash.split('$');
     expect(pbkdf2Sync('anton-pw', Buffer.from(salt!, 'base64'), 200_000, 32, 'sha256').toString('base64')).toBe(dk);
+    expect(await env.keychain.get(`publish.password.${a.id}`)).toBe('anton-pw');
+    expect((await readJson(file))['report.html']).toMatchObject({ access_password: 'anton-pw', pwd_version: 3 });
+
+    // A new password set in Kiln goes to anton's field too, so anton can't restore the old one under v4.
+    await env.service.publish(a.slug, { mode: 'password', password: 'kiln-new' });
+    access = env.server.uploads()[2]!.body!.access as { password_hash: string; pwd_version: number };
+    expect(access.pwd_version).toBe(4);
+    [, , salt, dk] = access.password_hash.split('$');
+    expect(pbkdf2Sync('kiln-new', Buffer.from(salt!, 'base64'), 200_000, 32, 'sha256').toString('base64')).toBe(dk);
+    expect((await readJson(file))['report.html']).toMatchObject({ mode: 'password', access_password: 'kiln-new', pwd_version: 4 });
+    expect(await env.keychain.get(`publish.password.${a.id}`)).toBe('kiln-new');
+
+    // Public again: the plaintext goes, as anton drops it too.
+    await env.service.publish(a.slug, { mode: 'public' });
+    expect((await readJson(file))['report.html']).not.toHaveProperty('access_password');
+  });
+
+  it('never writes a plaintext password itself, and says anton\'s "keep" would make its report public', async () => {
+    const a = await env.make({ primary: 'index.html', files: { 'index.html': '<h1>kiln</h1>' } });
+    await env.service.publish(a.slug, { mode: 'password', password: 'only-in-keychain' });
+    const text = await fs.readFile(path.join(a.dir, '.published.json'), 'utf8');
+    expect(text).not.toContain('only-in-keychain');
+    expect(JSON.parse(text)['index.html']).toMatchObject({ mode: 'password', requires_password: true, pwd_version: 1 });
+    const status = await env.service.status(a.slug);
+    expect(status.access).toMatchObject({ mode: 'password', passwordSet: true, antonPlaintext: false, antonKeepMakesPublic: true });
   });
 });
 

@@ -5,6 +5,7 @@ import { KilnError } from '../../../shared/contract/core';
 import type {
   AccessChoice,
   AccessState,
+  DatasourceCheck,
   Preflight,
   PreflightProblem,
   PublishProgress,
@@ -16,7 +17,7 @@ import { DEFAULT_PUBLISH_URL } from '../../../shared/contract/settings';
 import { previousChoice, resolveAccess, type AccessInput } from './access';
 import { planBundle, type BundlePlan } from './bundle-plan';
 import { PublishClient, type ClientOptions } from './client';
-import { dockerfile, exportReadme } from './export-files';
+import { defaultBaseImage, fullstackExportFiles } from './export-files';
 import {
   API_KEY_ACCOUNT,
   connectionSlug,
@@ -29,7 +30,19 @@ import {
   type SecretsPort,
   type VaultPort,
 } from './ports';
-import { entryAccess, entryFromAccess, publishedKey, readPublished, writePublished, type PublishedEntry } from './published-state';
+import {
+  antonPassword,
+  clearPublished,
+  entryAccess,
+  entryFromAccess,
+  publishedLocation,
+  readPublished,
+  writePublished,
+  type PublishedEntry,
+  type PublishedLocation,
+  type PublishedState,
+} from './published-state';
+import { checkDatasourceUses, declareDatasource, type DatasourceUsesDeps } from './datasource-uses';
 import { dsVariables, requirementNames, uncoveredImports, packageFor } from './python-imports';
 import { pythonMajorMinor } from './python-version';
 import { settingOrEnv } from '../config/prefer-setting';
@@ -61,11 +74,18 @@ export interface PublishServiceDeps {
   client?: Pick<ClientOptions, 'idleTimeoutMs' | 'retries' | 'retryDelayMs'>;
 }
 
+interface CurrentMd5 {
+  md5: string;
+  bytes: number;
+  /** md5 of anton's (smaller) selection of the same static page; null when it is the same selection. */
+  antonMd5: string | null;
+}
+
 interface Context {
   record: PublishArtifactRecord;
   dir: string;
   fullstack: boolean;
-  key: string;
+  loc: PublishedLocation;
   plan: BundlePlan;
 }
 
@@ -83,7 +103,7 @@ interface Checked extends Context {
  */
 export class PublishService {
   private readonly running = new Map<string, AbortController>();
-  private readonly md5Cache = new Map<string, { signature: string; md5: string; bytes: number }>();
+  private readonly md5Cache = new Map<string, CurrentMd5 & { signature: string }>();
 
   constructor(private readonly deps: PublishServiceDeps) {}
 
@@ -106,7 +126,7 @@ export class PublishService {
     const record = await this.deps.artifacts.read(slug);
     const fullstack = isFullstackType(record.type);
     const plan = await planBundle(this.deps.artifacts.files, record);
-    return { record, dir, fullstack, key: publishedKey(record.primary, fullstack), plan };
+    return { record, dir, fullstack, loc: await publishedLocation(dir, record.primary, fullstack), plan };
   }
 
   /** A text file of the artifact through the store's door; null when it is missing or refused. */
@@ -173,47 +193,69 @@ export class PublishService {
     return { ...ctx, warnings, blocking, datasources, backendSource };
   }
 
-  /** md5 of a fresh bundle, cached on the bundled files' names, sizes and mtimes. */
-  private async currentMd5(slug: string, plan: BundlePlan): Promise<{ md5: string; bytes: number } | null> {
+  /**
+   * md5 of a fresh bundle, cached on the bundled files' names, sizes and mtimes. For a static
+   * page whose anton selection is smaller, also the md5 anton's bundle would have, so a page
+   * published by anton shows "published" when nothing changed.
+   */
+  private async currentMd5(slug: string, plan: BundlePlan): Promise<CurrentMd5 | null> {
     if (plan.blocking.some((p) => p.kind === 'missing-file' || p.kind === 'unsupported-type') || plan.entries.length === 0) return null;
     const stats = await Promise.all(plan.entries.map(async (e) => {
       const st = await fs.stat(e.abs).catch(() => null);
       return `${e.name}\0${st?.size ?? -1}\0${st?.mtimeMs ?? -1}`;
     }));
-    const signature = stats.join('\n');
+    const signature = `${stats.join('\n')}\n${(plan.antonEntries ?? []).map((e) => e.name).join('\0')}`;
     const cached = this.md5Cache.get(slug);
     if (cached && cached.signature === signature) return cached;
+    const kiln = await this.zipMd5(plan.entries);
+    if (!kiln) return null;
+    const anton = plan.antonEntries ? await this.zipMd5(plan.antonEntries) : null;
+    const value = { signature, md5: kiln.md5, bytes: kiln.bytes, antonMd5: anton?.md5 ?? null };
+    this.md5Cache.set(slug, value);
+    return value;
+  }
+
+  private async zipMd5(entries: ZipSource[]): Promise<{ md5: string; bytes: number } | null> {
     let zip: ZipResult;
     try {
-      zip = await buildZip(plan.entries, { maxBytes: this.maxBytes() });
+      zip = await buildZip(entries, { maxBytes: this.maxBytes() });
     } catch (error) {
       if (error instanceof KilnError && error.code === 'VALIDATION') return null;
       throw error;
     }
     await removeZip(zip.file);
-    const value = { signature, md5: zip.md5, bytes: zip.bytes };
-    this.md5Cache.set(slug, value);
-    return value;
+    return { md5: zip.md5, bytes: zip.bytes };
   }
 
-  private async accessState(record: PublishArtifactRecord, entry: PublishedEntry | null): Promise<AccessState> {
+  private async accessState(record: PublishArtifactRecord, state: PublishedState): Promise<AccessState> {
+    const entry = state.entry;
     const stored = entryAccess(entry);
-    const passwordSet = Boolean(await this.deps.secrets.get(passwordAccount(record.id)).catch(() => null));
+    const anton = antonPassword(entry);
+    const plaintext = anton !== null;
+    // anton keeps it in clear on disk: scrub it from everything (model, logs, bundles) like a keychain secret.
+    if (anton) this.deps.scrubber.register(`PUBLISH_PASSWORD_${record.id}`, anton);
+    const passwordSet = plaintext || Boolean(await this.deps.secrets.get(passwordAccount(record.id)).catch(() => null));
     return {
       mode: stored?.mode ?? 'public',
       passwordSet,
       emails: stored?.emails ?? [],
       orgAllowed: stored?.orgAllowed ?? false,
+      antonPlaintext: plaintext,
+      antonKeepMakesPublic: entry?.mode === 'password' && !plaintext,
     };
   }
 
-  private async statusOf(ctx: Context, md5: string | null): Promise<PublishStatus> {
-    const entry = await readPublished(ctx.dir, ctx.key, ctx.record.id, this.deps.secrets);
-    const access = await this.accessState(ctx.record, entry);
+  private async statusOf(ctx: Context, current: CurrentMd5 | null, known?: PublishedState): Promise<PublishStatus> {
+    const state = known ?? (await readPublished(ctx.loc));
+    const access = await this.accessState(ctx.record, state);
+    const md5 = current?.md5 ?? null;
+    const entry = state.entry;
     if (!entry) return { slug: ctx.record.slug, state: 'not-published', reportId: null, url: null, lastMd5: null, currentMd5: md5, access };
+    // Same files as last published, by Kiln's bundle or by the one anton builds from them.
+    const same = current !== null && entry.last_md5 !== '' && (entry.last_md5 === current.md5 || entry.last_md5 === current.antonMd5);
     return {
       slug: ctx.record.slug,
-      state: md5 !== null && md5 === entry.last_md5 ? 'published' : 'changed',
+      state: same ? 'published' : 'changed',
       reportId: entry.report_id,
       url: entry.url || null,
       lastMd5: entry.last_md5 || null,
@@ -225,9 +267,9 @@ export class PublishService {
   /** For badges: cheap when never published (no bundle is built), md5-exact otherwise. */
   async status(slug: string): Promise<PublishStatus> {
     const ctx = await this.context(slug);
-    const entry = await readPublished(ctx.dir, ctx.key, ctx.record.id, this.deps.secrets);
-    const current = entry ? await this.currentMd5(slug, ctx.plan) : null;
-    return this.statusOf(ctx, current?.md5 ?? null);
+    const state = await readPublished(ctx.loc);
+    const current = state.entry ? await this.currentMd5(slug, ctx.plan) : null;
+    return this.statusOf(ctx, current, state);
   }
 
   async preflight(slug: string): Promise<Preflight> {
@@ -256,7 +298,7 @@ export class PublishService {
       datasources: c.datasources,
       warnings: c.warnings,
       blocking,
-      status: await this.statusOf(c, current?.md5 ?? null),
+      status: await this.statusOf(c, current),
       publishUrl: this.publishUrl(),
       apiKeySet: (await this.apiKey().catch(() => null)) !== null,
     };
@@ -293,8 +335,9 @@ export class PublishService {
         );
       }
       const apiKey = await this.requireKey();
-      const previous = await readPublished(c.dir, c.key, c.record.id, this.deps.secrets);
-      const storedPassword = await this.deps.secrets.get(passwordAccount(c.record.id));
+      const previous = (await readPublished(c.loc)).entry;
+      // Whichever tool published last wins: anton's password on disk over the keychain's copy.
+      const storedPassword = antonPassword(previous) ?? (await this.deps.secrets.get(passwordAccount(c.record.id)));
       const input: AccessInput = choice
         ? choice.mode === 'restricted'
           ? { mode: 'restricted', emails: choice.emails, orgAllowed: choice.orgAllowed ?? false }
@@ -340,9 +383,12 @@ export class PublishService {
         }
         throw error;
       }
-      if (access.newPassword !== null) await this.deps.secrets.set(passwordAccount(c.record.id), access.newPassword);
-      const entry = entryFromAccess({ report_id: response.report_id, url: response.view_url, last_md5: zip.md5 }, access.stored, previous);
-      await writePublished(c.dir, c.key, entry);
+      const password = access.stored.mode === 'password' ? (access.newPassword ?? storedPassword) : null;
+      if (password !== null && password !== (await this.deps.secrets.get(passwordAccount(c.record.id)).catch(() => null))) {
+        await this.deps.secrets.set(passwordAccount(c.record.id), password);
+      }
+      const entry = entryFromAccess({ report_id: response.report_id, url: response.view_url, last_md5: zip.md5 }, access.stored, previous, password);
+      await writePublished(c.loc, entry);
       this.emit(slug, 'done', 1);
       this.deps.onChanged?.(slug);
       return {
@@ -389,26 +435,30 @@ export class PublishService {
     return null;
   }
 
-  private async published(slug: string): Promise<{ ctx: Context; entry: PublishedEntry }> {
+  private async published(slug: string): Promise<{ ctx: Context; entry: PublishedEntry; others: PublishedEntry[] }> {
     const ctx = await this.context(slug);
-    const entry = await readPublished(ctx.dir, ctx.key, ctx.record.id, this.deps.secrets);
+    const { entry, others } = await readPublished(ctx.loc);
     if (!entry) throw new KilnError('NOT_FOUND', 'This artifact is not published.');
-    return { ctx, entry };
+    return { ctx, entry, others };
   }
 
   /** DELETE on the service, then local state cleared. A report already gone counts as unpublished. */
   async unpublish(slug: string): Promise<PublishStatus> {
-    const { ctx, entry } = await this.published(slug);
+    const { ctx, entry, others } = await this.published(slug);
     const client = this.client(await this.requireKey());
-    try {
-      await client.remove(entry.report_id);
-    } catch (error) {
-      if (!(error instanceof KilnError && error.code === 'NOT_FOUND')) throw error;
+    // Every live report of this artifact goes (an earlier Kiln publish beside anton's one too).
+    const ids = [entry.report_id, ...others.map((o) => o.report_id)];
+    for (const id of ids) {
+      try {
+        await client.remove(id);
+      } catch (error) {
+        if (!(error instanceof KilnError && error.code === 'NOT_FOUND')) throw error;
+      }
     }
-    await writePublished(ctx.dir, ctx.key, null);
+    await clearPublished(ctx.loc, ids);
     this.deps.onChanged?.(slug);
     const current = await this.currentMd5(slug, ctx.plan);
-    return this.statusOf(ctx, current?.md5 ?? null);
+    return this.statusOf(ctx, current);
   }
 
   async versions(slug: string): Promise<PublishVersion[]> {
@@ -426,7 +476,7 @@ export class PublishService {
     if (ctx.fullstack) throw new KilnError('UNSUPPORTED', 'Version history and rollback are available for static reports only.');
     const client = this.client(await this.requireKey());
     await client.activate(entry.report_id, md5);
-    await writePublished(ctx.dir, ctx.key, { ...entry, last_md5: md5 });
+    await writePublished(ctx.loc, { ...entry, last_md5: md5 });
     this.deps.onChanged?.(slug);
     return this.versions(slug);
   }
@@ -461,11 +511,13 @@ export class PublishService {
     const sources: ZipSource[] = [...c.plan.entries];
     if (c.fullstack) {
       const envNames = new Set((c.backendSource ? dsVariables(c.backendSource) : []).map((u) => u.name));
-      sources.push({ name: 'Dockerfile', content: dockerfile(await this.pythonVersion(slug)) });
-      sources.push({ name: 'README.md', content: exportReadme(c.record.name, [...envNames].sort()) });
+      sources.push(...fullstackExportFiles(c.record.name, c.record.slug, [...envNames].sort(), defaultBaseImage(await this.pythonVersion(slug))));
     }
     const tmp = path.join(folder, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-    const zip = await buildZip(sources, { maxBytes: this.maxBytes(), outFile: tmp });
+    // A static export is the very bundle a publish sends; a fullstack one adds Kiln's deploy
+    // files, so it is Kiln's own format (no anton md5 to match): names in byte order.
+    const ordered = c.fullstack ? [...sources].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) : sources;
+    const zip = await buildZip(ordered, { maxBytes: this.maxBytes(), outFile: tmp });
     try {
       await fs.rename(tmp, file);
     } catch (error) {
@@ -473,6 +525,35 @@ export class PublishService {
       throw new KilnError('IO', `Could not write ${file}.`, (error as Error).message);
     }
     return { path: file, bytes: zip.bytes };
+  }
+
+  /**
+   * What a deploy builds from, after the same review a publish gets (`deploy` reuses these
+   * checks rather than repeating them): the record, the bundle's files and the review itself.
+   */
+  async deploySource(slug: string): Promise<{ record: PublishArtifactRecord; fullstack: boolean; entries: BundlePlan['entries']; review: Preflight }> {
+    await this.deps.artifacts.reconcile(slug);
+    const review = await this.preflight(slug);
+    const ctx = await this.context(slug);
+    return { record: ctx.record, fullstack: ctx.fullstack, entries: ctx.plan.entries, review };
+  }
+
+  /** The backend's `DS_*` reads against what the artifact declares (see datasource-uses.ts). */
+  datasourceCheck(slug: string): Promise<DatasourceCheck> {
+    return checkDatasourceUses(this.datasourceDeps(), slug);
+  }
+
+  declareDatasource(slug: string, ds: { engine: string; name: string }): Promise<DatasourceCheck> {
+    return declareDatasource(this.datasourceDeps(), slug, ds);
+  }
+
+  private datasourceDeps(): DatasourceUsesDeps {
+    const vault = this.deps.vault;
+    return {
+      artifacts: this.deps.artifacts,
+      kilnDatasources: async () => (vault.list ? await vault.list() : []),
+      antonDatasources: async () => (vault.importPreview ? (await vault.importPreview()).items.filter((i) => i.status === 'new') : []),
+    };
   }
 
   async setApiKey(key: string): Promise<void> {

@@ -136,8 +136,12 @@ export interface EnvUse {
 export function dsVariables(source: string): EnvUse[] {
   const seen = new Map<string, number>();
   source.split(/\r?\n/).forEach((line, i) => {
-    for (const m of line.matchAll(/\bDS_[A-Z0-9_]*[A-Z0-9]\b/g)) {
-      if (!seen.has(m[0])) seen.set(m[0], i + 1);
+    for (const m of line.matchAll(/\bDS_[A-Z0-9_]*[A-Z0-9](?:-[A-Z0-9]+)*\b/g)) {
+      // A field name may hold a `-` (anton's `portal-id` → `DS_HUBSPOT_X__PORTAL-ID`); before
+      // the `__` a `-` is just an operator.
+      const dash = m[0].indexOf('-');
+      const name = dash > 0 && !m[0].slice(0, dash).includes('__') ? m[0].slice(0, dash) : m[0];
+      if (!seen.has(name)) seen.set(name, i + 1);
     }
   });
   return [...seen].map(([name, line]) => ({ name, line }));

@@ -4,9 +4,9 @@ import {
   datasourceSlug,
   DS_NAME_RE,
   ENGINE_ID_RE,
-  FIELD_NAME_RE,
   isSecretField,
 } from '../../../shared/vault/catalog';
+import { isImportableFieldName } from './field-rules';
 
 /**
  * Reads anton's vault (`~/.anton/data_vault/<engine>-<name>`: JSON with `fields` and optional
@@ -28,6 +28,20 @@ export interface AntonRecord {
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_FILES = 500;
 
+/**
+ * anton's vault file name for a connection: `<engine>-<name>` with every character outside
+ * `[\w-]` turned into `_` and `_` trimmed at both ends (`postgres-prod_eu` for `prod.eu`), no
+ * extension. The record inside keeps the real engine and name, which is what the slug, the
+ * artifact's `datasources[]` and the `DS_*` names are made of.
+ */
+export function antonVaultFileName(engine: string, name: string): string {
+  const clean = (v: string): string => v.replace(/[^\p{L}\p{N}_-]/gu, '_').replace(/^_+|_+$/g, '');
+  return `${clean(engine)}-${clean(name)}`;
+}
+
+/** Bookkeeping fields anton keeps the connection's human name in (`_user_label` first). */
+const LABEL_FIELDS = ['_user_label', '_label'];
+
 function splitFileName(base: string): { engine: string; name: string } | null {
   const stem = base.replace(/\.json$/i, '');
   const cut = stem.lastIndexOf('-');
@@ -35,9 +49,15 @@ function splitFileName(base: string): { engine: string; name: string } | null {
   return { engine: stem.slice(0, cut), name: stem.slice(cut + 1) };
 }
 
+/**
+ * A field value as anton hands it to a backend (`str(value)`): text as is (an empty one too),
+ * booleans as Python prints them (`True`/`False`), numbers as digits; null is left out as
+ * anton's publisher leaves it out.
+ */
 function asText(value: unknown): string | null {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }
 
@@ -61,7 +81,8 @@ export async function parseAntonRecord(dir: string, base: string, existing: Set<
   const obj = json as Record<string, unknown>;
   // Prefer the record's own engine/name when they match the file name (an engine may contain "-").
   let { engine, name } = fromName;
-  if (typeof obj.engine === 'string' && typeof obj.name === 'string' && base.replace(/\.json$/i, '') === datasourceSlug(obj.engine, obj.name)) {
+  const stem = base.replace(/\.json$/i, '');
+  if (typeof obj.engine === 'string' && typeof obj.name === 'string' && (stem === datasourceSlug(obj.engine, obj.name) || stem === antonVaultFileName(obj.engine, obj.name))) {
     engine = obj.engine;
     name = obj.name;
   }
@@ -71,14 +92,18 @@ export async function parseAntonRecord(dir: string, base: string, existing: Set<
   const secureKeys = new Set(Array.isArray(obj.secure_keys) ? obj.secure_keys.filter((k): k is string => typeof k === 'string') : []);
   const plain: Record<string, string> = {};
   const secret: Record<string, string> = {};
-  for (const [field, raw] of Object.entries(fields as Record<string, unknown>)) {
+  const all = fields as Record<string, unknown>;
+  for (const [field, raw] of Object.entries(all)) {
+    if (LABEL_FIELDS.includes(field)) continue; // becomes the label below
     const value = asText(raw);
-    if (value === null || value === '') continue;
-    if (!FIELD_NAME_RE.test(field)) return invalid(base, engine, name, `field "${field.slice(0, 64)}" has characters Kiln can't use in a variable name`);
-    if (secureKeys.has(field) || isSecretField(engine, field)) secret[field] = value;
+    if (value === null) continue;
+    // A name anton accepts but no variable can carry (a space, `=`) skips that field, not the record.
+    if (!isImportableFieldName(field)) continue;
+    // An empty value has nothing to hide: it stays a plain field, exported empty as anton does.
+    if (value !== '' && (secureKeys.has(field) || isSecretField(engine, field))) secret[field] = value;
     else plain[field] = value;
   }
-  const labelRaw = [obj.label, obj.display_name, obj.description].find((v) => typeof v === 'string' && v.trim() !== '');
+  const labelRaw = [...LABEL_FIELDS.map((f) => all[f]), obj.label, obj.display_name, obj.description].find((v) => typeof v === 'string' && v.trim() !== '');
   const label = (typeof labelRaw === 'string' ? labelRaw.trim() : datasourceSlug(engine, name)).slice(0, 100);
   const slug = datasourceSlug(engine, name);
   return { file: base, slug, engine, name, label, plain, secret, status: existing.has(slug) ? 'exists' : 'new' };

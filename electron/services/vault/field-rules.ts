@@ -3,10 +3,21 @@ import { engineSpec, FIELD_NAME_RE, isSecretField, type EngineSpec } from '../..
 
 const MAX_PLAIN_VALUE = 4096;
 
+/**
+ * Field names anton's vault holds and passes on as `DS_…__<NAME>`: besides word characters, a
+ * `-` or `.` (HubSpot's `portal-id`). A process environment carries such a name fine (Python
+ * reads `os.environ["DS_HUBSPOT_X__PORTAL-ID"]`), so Kiln accepts them too.
+ */
+const ANTON_FIELD_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+export function isImportableFieldName(field: string): boolean {
+  return FIELD_NAME_RE.test(field) || ANTON_FIELD_NAME_RE.test(field);
+}
+
 /** Checks one field value against the engine's spec; throws a VALIDATION error naming the field. */
 export function checkFieldValue(engine: string, field: string, value: string): void {
-  if (!FIELD_NAME_RE.test(field)) {
-    throw new KilnError('VALIDATION', `"${field.slice(0, 64)}" is not a valid field name: use letters, digits and "_" only.`);
+  if (!isImportableFieldName(field)) {
+    throw new KilnError('VALIDATION', `"${field.slice(0, 64)}" is not a valid field name: use letters, digits, "_", "-" and "." only.`);
   }
   const spec = engineSpec(engine)?.fields.find((f) => f.name === field);
   const label = spec?.label ?? field;

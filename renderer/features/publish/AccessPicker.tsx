@@ -13,7 +13,16 @@ interface Props {
   onChange(next: AccessDraft): void;
   /** A password for this artifact is already in the keychain (leaving the field empty keeps it). */
   passwordSet: boolean;
+  /** anton keeps this report's password in plain text in its `.published.json`. */
+  antonPlaintext?: boolean;
   disabled?: boolean;
+}
+
+/** What the password choice means for anton, which shares the workspace and the report. */
+export function antonPasswordNote(antonPlaintext: boolean): string {
+  return antonPlaintext
+    ? "anton also stores this report's password in plain text, in its .published.json. When you change the password here, Kiln writes the new one there too, so both tools keep the same password."
+    : 'Kiln keeps the password only in your keychain, so anton has none for this report: republishing it from anton with "keep" makes it public unless you set a password there.';
 }
 
 const modes: { mode: AccessDraft['mode']; label: string; hint: string }[] = [
@@ -22,7 +31,7 @@ const modes: { mode: AccessDraft['mode']; label: string; hint: string }[] = [
   { mode: 'restricted', label: 'Restricted', hint: 'Only the listed e-mail addresses (and optionally your organisation) can open it.' },
 ];
 
-export function AccessPicker({ value, onChange, passwordSet, disabled }: Props) {
+export function AccessPicker({ value, onChange, passwordSet, antonPlaintext = false, disabled }: Props) {
   const name = useId();
   return (
     <fieldset className="publish-access" disabled={disabled}>
@@ -35,6 +44,11 @@ export function AccessPicker({ value, onChange, passwordSet, disabled }: Props) 
           </span>
         </label>
       ))}
+      {value.mode === 'password' && (
+        <p className="muted publish-anton-note" role="note">
+          {antonPasswordNote(antonPlaintext)}
+        </p>
+      )}
       {value.mode === 'password' && (
         <Field label="Password" hint={passwordSet ? 'Leave empty to keep the current password.' : 'Choose a password to share with your readers.'}>
           {(id, describedBy) => (

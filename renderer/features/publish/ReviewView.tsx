@@ -37,7 +37,12 @@ export function ReviewView({ pf, sheet, onOpen }: { pf: Preflight; sheet: Return
         </ul>
       </details>
       {pf.kind === 'fullstack' && <SecretNames names={pf.secretNames} />}
-      <AccessPicker value={sheet.access} onChange={sheet.setAccess} passwordSet={pf.status.access.passwordSet} />
+      <AccessPicker
+        value={sheet.access}
+        onChange={sheet.setAccess}
+        passwordSet={pf.status.access.passwordSet}
+        antonPlaintext={pf.status.access.antonPlaintext ?? false}
+      />
       {pf.kind === 'static' && pf.status.state !== 'not-published' && <VersionsPanel slug={pf.slug} onChanged={() => void sheet.reload()} />}
       <ExportPanel slug={pf.slug} fullstack={pf.kind === 'fullstack'} />
     </>

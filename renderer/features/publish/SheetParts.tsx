@@ -3,9 +3,9 @@ import type { PreflightProblem, PublishProgress, PublishResult } from '../../../
 import { Button } from '../../components/Button';
 import { Spinner } from '../../components/Spinner';
 
-export function ProblemList({ items, kind }: { items: PreflightProblem[]; kind: 'blocking' | 'warning' }) {
+export function ProblemList({ items, kind, action = 'publishing' }: { items: PreflightProblem[]; kind: 'blocking' | 'warning'; action?: string }) {
   if (items.length === 0) return null;
-  const title = kind === 'blocking' ? 'Must be fixed before publishing' : 'Warnings';
+  const title = kind === 'blocking' ? `Must be fixed before ${action}` : 'Warnings';
   return (
     <section className={`publish-problems publish-${kind}`} aria-label={title} role={kind === 'blocking' ? 'alert' : undefined}>
       <h3>{title}</h3>
