@@ -12,10 +12,18 @@ function stubWheels(dir: string): string {
   return out;
 }
 
+/** The pid the registry journal (`backends.jsonl`: start, pid, end lines) holds for a running backend. */
 function backendPid(workspace: string, slug: string): number {
-  const reg = JSON.parse(readFileSync(path.join(workspace, '.kiln', 'state', 'backends.json'), 'utf8')) as { backends: { slug: string; pid: number }[] };
-  const entry = reg.backends.find((b) => b.slug === slug);
-  if (!entry) throw new Error(`no registry entry for ${slug}`);
+  const text = readFileSync(path.join(workspace, '.kiln', 'state', 'backends.jsonl'), 'utf8');
+  const live = new Map<string, { slug: string; pid?: number }>();
+  for (const raw of text.split('\n').filter(Boolean)) {
+    const l = JSON.parse(raw) as { op: string; id: string; slug?: string; pid?: number };
+    if (l.op === 'start') live.set(l.id, { slug: l.slug ?? '' });
+    else if (l.op === 'pid' && live.has(l.id)) live.get(l.id)!.pid = l.pid;
+    else if (l.op === 'end') live.delete(l.id);
+  }
+  const entry = [...live.values()].reverse().find((b) => b.slug === slug && b.pid);
+  if (!entry?.pid) throw new Error(`no registry entry for ${slug}`);
   return entry.pid;
 }
 

@@ -8,6 +8,7 @@ import {
   type EndpointParsedInput,
   type IpcResult,
 } from '../../shared/contract/index';
+import { diskError } from '../services/fs/disk-errors';
 
 /** Who is calling: transports fill this in so handlers can tell Electron from the web host. */
 export interface CallContext {
@@ -70,6 +71,9 @@ export function createRouter(handlers: HandlerMap, options: RouterOptions = {}):
     } catch (error) {
       // Code, scrubbed message and details, and the reason a screen may branch on.
       if (isKilnError(error)) return { ok: false, error: error.toIpcError(scrub) };
+      // A full, read-only or refused disk is the machine's state, not Kiln's bug: a typed answer.
+      const disk = diskError(error);
+      if (disk) return { ok: false, error: disk.toIpcError(scrub) };
       options.onInternalError?.(channel, error);
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, error: { code: 'INTERNAL', message: scrub(`${channel} failed: ${message}`) } };

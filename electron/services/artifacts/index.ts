@@ -26,6 +26,8 @@ export async function createArtifactServices(deps: {
   watch?: boolean;
 }): Promise<{ store: ArtifactStore; readers: ArtifactReaders; watcher: ArtifactWatcher }> {
   const store = new ArtifactStore(deps.store);
+  // A crash may have left a create half-done or temp files behind; tidied in the background.
+  void store.recoverAtStart().catch(() => undefined);
   const readers = new ArtifactReaders(store);
   const subscriptions = new DisposableStore();
   deps.shutdown.register('artifacts-events', () => subscriptions.dispose());

@@ -97,20 +97,18 @@ export class ArtifactPaths {
     return path.relative(realDir, real).split(path.sep).join('/');
   }
 
-  /** Makes a new folder `<base>-<id>` (`-2`, `-3`… on a clash, anton's step 7); returns its slug. */
-  async allocate(name: string, id: string): Promise<string> {
-    const root = this.root();
-    await fs.mkdir(root, { recursive: true });
+  /**
+   * The first slug `<base>-<id>`, `-2`, `-3`… (anton's step 7) with no folder yet, skipping
+   * `taken`; nothing is made (create builds in a temp folder and renames it to this name).
+   */
+  async freeSlug(name: string, id: string, taken: ReadonlySet<string> = new Set()): Promise<string> {
     const base = slugFor(name, id);
-    let slug = base;
-    for (let n = 2; ; n++) {
-      try {
-        await fs.mkdir(path.join(root, slug));
-        return slug;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw error;
-        slug = `${base}-${n}`;
-      }
+    for (let n = 1; n <= 1000; n++) {
+      const slug = n === 1 ? base : `${base}-${n}`;
+      if (taken.has(slug)) continue;
+      const st = await fs.lstat(path.join(this.root(), slug)).catch(() => null);
+      if (!st) return slug;
     }
+    throw new KilnError('CONFLICT', `Too many artifacts are named like "${name}"; choose another name.`);
   }
 }

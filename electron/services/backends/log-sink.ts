@@ -1,6 +1,7 @@
-import { createWriteStream, openSync, promises as fs, renameSync, type WriteStream } from 'node:fs';
+import { createWriteStream, promises as fs, renameSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { BACKEND_LOG_FILE } from '../../../shared/artifacts/rules';
+import { notRegularError, openAppendRegularSync, safeReadTail } from '../fs/safe-read';
 
 export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
 const BUFFER_LINES = 2000;
@@ -25,17 +26,19 @@ export class LogSink {
     private readonly rotateBytes = LOG_ROTATE_BYTES,
   ) {}
 
+  /** Throws a typed error when backend.log is a FIFO, a link or anything but a plain file. */
   async open(): Promise<void> {
-    const stat = await fs.stat(this.file).catch(() => null);
+    const stat = await fs.lstat(this.file).catch(() => null);
+    if (stat && !stat.isFile()) throw notRegularError(BACKEND_LOG_FILE, stat);
     this.size = stat?.size ?? 0;
     if (this.size >= this.rotateBytes) await this.rotate();
     this.stream = this.openStream();
   }
 
-  /** Opened synchronously so the file exists at once (rotation renames it right away). */
+  /** Opened synchronously so the file exists at once (rotation renames it right away); never blocks on a FIFO. */
   private openStream(): WriteStream | null {
     try {
-      const stream = createWriteStream(this.file, { fd: openSync(this.file, 'a') });
+      const stream = createWriteStream(this.file, { fd: openAppendRegularSync(this.file, BACKEND_LOG_FILE) });
       // A full disk must not take the backend down; the UI buffer keeps working.
       stream.on('error', () => (this.stream = null));
       return stream;
@@ -127,18 +130,10 @@ export class LogSink {
 /** The last `n` lines of a log file on disk (for a backend that is not running now). */
 export async function readLogTail(file: string, n: number): Promise<string[]> {
   try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      const len = Math.min(size, 256 * 1024);
-      const buf = Buffer.alloc(len);
-      await handle.read(buf, 0, len, size - len);
-      const lines = buf.toString('utf8').split(/\r?\n/);
-      if (lines[lines.length - 1] === '') lines.pop();
-      return lines.slice(-n);
-    } finally {
-      await handle.close();
-    }
+    const buf = await safeReadTail(file, 256 * 1024, BACKEND_LOG_FILE);
+    const lines = buf.toString('utf8').split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines.slice(-n);
   } catch {
     return [];
   }

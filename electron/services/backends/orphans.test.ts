@@ -56,7 +56,7 @@ describe('orphan reaping after a Kiln crash', () => {
     expect(alive(pid)).toBe(false);
     expect(await portOpen(port)).toBe(false);
     expect(JSON.parse(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')).port).toBeNull();
-    expect(await new PidRegistry(() => path.join(ws, '.kiln/state/backends.json')).read()).toEqual([]);
+    expect(await new PidRegistry(() => path.join(ws, '.kiln/state')).read()).toEqual([]);
     await supervisor.stopAll();
   });
 
@@ -85,8 +85,10 @@ describe('orphan reaping after a Kiln crash', () => {
     const dir = await addArtifact(ws, 'stdlib-app', 'reused');
     const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     cleanup.push(other.pid!);
-    const registry = new PidRegistry(() => path.join(ws, '.kiln/state/backends.json'));
-    await registry.add({ slug: 'reused', pid: other.pid!, port: 45678, python: '/usr/bin/python3', dir, startedAt: new Date().toISOString() });
+    // An entry in the registry format before the journal (read once, then removed).
+    await PidRegistry.writeLegacy(path.join(ws, '.kiln/state'), [{ slug: 'reused', pid: other.pid!, port: 45678, python: '/usr/bin/python3', dir, startedAt: new Date().toISOString() }]);
+    const registry = new PidRegistry(() => path.join(ws, '.kiln/state'));
+    expect((await registry.read()).map((e) => e.pid)).toEqual([other.pid]);
     const { supervisor } = createTestSupervisor(ws);
     expect(await supervisor.reapOrphans()).toEqual([]);
     expect(alive(other.pid!)).toBe(true);

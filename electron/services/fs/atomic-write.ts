@@ -13,9 +13,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A full disk must not also keep the partial temp file (they used to fill the disk up).
+    await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw error;
   }
+  await handle.close();
   try {
     await fs.rename(tmp, file);
   } catch (error) {
