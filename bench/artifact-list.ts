@@ -6,47 +6,15 @@
  *   node scripts/run-ts.mjs bench/artifact-list.ts
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { walkFiles } from '../electron/services/artifacts/files';
-import { parseRecord, serializeRecord } from '../electron/services/artifacts/record';
+import { parseRecord } from '../electron/services/artifacts/record';
 import { ArtifactStore } from '../electron/services/artifacts/store';
 import { ArtifactWatcher } from '../electron/services/artifacts/watcher';
-import { isoSeconds } from '../electron/services/artifacts/time';
-import type { ArtifactRecord } from '../shared/contract/artifacts';
+import { FILES_PER_ARTIFACT, makeWorkspace } from './fixtures/workspace';
 
-const FILES_PER_ARTIFACT = 20;
 const WARM_RUNS = 15;
-
-async function makeWorkspace(count: number): Promise<string> {
-  const ws = await fs.mkdtemp(path.join(os.tmpdir(), `kiln-bench-${count}-`));
-  const root = path.join(ws, '.anton', 'artifacts');
-  await fs.mkdir(root, { recursive: true });
-  const base = Date.parse('2026-01-01T00:00:00Z');
-  for (let i = 0; i < count; i++) {
-    const id = i.toString(16).padStart(8, '0');
-    const slug = `artifact-${i}-${id}`;
-    const dir = path.join(root, slug);
-    await fs.mkdir(path.join(dir, 'static'), { recursive: true });
-    const files = [];
-    for (let f = 0; f < FILES_PER_ARTIFACT; f++) {
-      const rel = f < 10 ? `file-${f}.txt` : `static/asset-${f}.js`;
-      const content = `content ${i} ${f}\n`.repeat(20);
-      await fs.writeFile(path.join(dir, rel), content);
-      files.push({ path: rel, bytes: Buffer.byteLength(content), modifiedAt: isoSeconds() });
-    }
-    files.sort((a, b) => (a.path < b.path ? -1 : 1));
-    const stamp = isoSeconds(new Date(base + i * 60_000));
-    const record: ArtifactRecord = {
-      schemaVersion: 1, id, slug, createdAt: stamp, updatedAt: stamp, name: `Artifact ${i}`,
-      description: `Benchmark artifact number ${i}`, type: i % 2 ? 'html-app' : 'dataset',
-      primary: 'file-0.txt', port: null, datasources: [], files, provenance: [],
-    };
-    await fs.writeFile(path.join(dir, 'metadata.json'), serializeRecord(record));
-  }
-  return ws;
-}
 
 /** What a store without a cache does: every list walks every folder and parses every record. */
 async function naiveList(root: string): Promise<number> {

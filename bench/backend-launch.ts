@@ -32,7 +32,7 @@ async function setup(ws: string): Promise<void> {
   const dir = path.join(ws, '.anton', 'artifacts', SLUG);
   await fs.cp(path.resolve('resources/examples/inventory-app'), dir, { recursive: true });
   const meta = JSON.parse(await fs.readFile(path.join(dir, 'kiln-example.json'), 'utf8')) as Record<string, unknown>;
-  await fs.writeFile(path.join(dir, 'metadata.json'), JSON.stringify({ schemaVersion: 1, id: 'be9c0001', slug: SLUG, ...meta, port: null, datasources: [] }, null, 2));
+  await fs.writeFile(path.join(dir, 'metadata.json'), JSON.stringify({ schemaVersion: 1, id: 'be9c0001', slug: SLUG, ...meta, port: null, datasources: [], createdAt: '2026-12-01T00:00:00Z', updatedAt: '2026-12-01T00:00:00Z' }, null, 2));
 }
 
 /** In a child process ("a fresh Kiln"): reap orphans, launch, print timings as JSON. */

@@ -4,6 +4,7 @@
 import { build as esbuild } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
+import { preloadAllowlistPlugin } from './preload-allowlist.mjs';
 import path from 'node:path';
 
 const quiet = process.argv.includes('--quiet');
@@ -17,13 +18,15 @@ mkdirSync(out, { recursive: true });
 await viteBuild({ configFile: 'vite.config.ts', logLevel: quiet ? 'error' : 'warn', build: { outDir: path.resolve(out, 'renderer'), emptyOutDir: true } });
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
+const allowlistAtBuild = await preloadAllowlistPlugin();
 await Promise.all([
   // Main and the web host keep npm packages external: they load from node_modules (packaged
   // into the asar by electron-builder), which keeps native addons like the keychain working.
   esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: `${out}/electron/main.mjs`, format: 'esm', packages: 'external' }),
   esbuild({ ...common, entryPoints: ['electron/webhost.ts'], outfile: `${out}/webhost.mjs`, format: 'esm', packages: 'external' }),
   // A sandboxed preload must be one CommonJS file that requires nothing but `electron`.
-  esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${out}/electron/preload.cjs`, format: 'cjs', external: ['electron'] }),
+  esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${out}/electron/preload.cjs`, format: 'cjs', external: ['electron'], plugins: [allowlistAtBuild] }),
 ]);
 
 for (const dir of ['resources', 'prompts']) {

@@ -86,17 +86,23 @@ export const conversationSummarySchema = z.object({
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
 const conversationRef = z.object({ conversationId: id });
-const prompt = z.string().trim().min(1, 'Type a message first.').max(100_000);
+/** The longest message the composer sends (the composer says so before sending). */
+export const MAX_PROMPT_CHARS = 100_000;
+const prompt = z.string().trim().min(1, 'Type a message first.').max(MAX_PROMPT_CHARS);
 
 export const chatEndpoints = {
   'chat.list': defineEndpoint('chat.list', {
     input: z.object({ query: z.string().max(200).optional() }).optional(),
     output: z.array(conversationSummarySchema),
   }),
-  /** The whole log, to replay through the reducer; `running` tells if a turn is live. */
+  /**
+   * The log to replay through the reducer; `running` tells if a turn is live. With
+   * `tailTurns`, only the last turns (a long conversation opens on its tail first), and
+   * `earlier` says how many turns were left out.
+   */
   'chat.get': defineEndpoint('chat.get', {
-    input: conversationRef,
-    output: z.object({ summary: conversationSummarySchema, entries: z.array(chatLogEntrySchema) }),
+    input: conversationRef.extend({ tailTurns: z.number().int().min(1).max(1_000_000).optional() }),
+    output: z.object({ summary: conversationSummarySchema, entries: z.array(chatLogEntrySchema), earlier: z.number().int().min(0) }),
   }),
   'chat.create': defineEndpoint('chat.create', {
     input: z.object({ title: z.string().trim().max(200).optional() }).optional(),

@@ -8,7 +8,7 @@ export function chatHandlers(s: Services): Pick<HandlerMap, ChatChannels> {
   const chat = s.agent.chat;
   return {
     'chat.list': (input) => chat.list(input?.query),
-    'chat.get': ({ conversationId }) => chat.get(conversationId),
+    'chat.get': ({ conversationId, tailTurns }) => chat.get(conversationId, tailTurns),
     'chat.create': (input) => chat.create(input?.title),
     'chat.send': ({ conversationId, text }) => chat.send(conversationId, text),
     'chat.retry': ({ conversationId, text }) => chat.retry(conversationId, text),

@@ -7,7 +7,11 @@ import {
   type ChatLogEntry,
   type ConversationSummary,
 } from '../../../shared/contract/chat';
-import { KilnError } from '../../../shared/contract/core';
+import { KilnError, isKilnError } from '../../../shared/contract/core';
+import { diskError } from '../fs/disk-errors';
+import { safeReadText } from '../fs/safe-read';
+import { truncateToLastLine } from './log-repair';
+import { ConversationIndex, toSummary } from './conversation-index';
 
 /**
  * Conversations as append-only JSONL logs, one `<id>.jsonl` per conversation. A line is
@@ -21,7 +25,12 @@ interface LogState {
   nextSeq: number;
   /** Appends to one file run one after another, in call order. */
   chain: Promise<unknown>;
+  /** An append failed and may have left part of a line: cut it off before the next one. */
+  torn: boolean;
 }
+
+/** A conversation log larger than this is not read (a runaway or planted file). */
+export const MAX_CONVERSATION_BYTES = 64 * 1024 * 1024;
 
 export function newConversationId(): string {
   return `c-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -46,7 +55,12 @@ export function summarise(id: string, entries: readonly ChatLogEntry[], running:
 export class ConversationStore {
   private readonly states = new Map<string, LogState>();
 
-  constructor(private readonly root: () => string) {}
+  /** title/updated/turns per log, so listing doesn't parse every log (conversation-index.ts). */
+  private readonly index: ConversationIndex;
+
+  constructor(private readonly root: () => string) {
+    this.index = new ConversationIndex(() => this.dir(), (id) => this.read(id), (id) => ID_PATTERN.test(id));
+  }
 
   dir(): string {
     return path.join(this.root(), '.kiln', 'conversations');
@@ -70,7 +84,7 @@ export class ConversationStore {
     await fs.mkdir(this.dir(), { recursive: true });
     const id = newConversationId();
     await fs.writeFile(this.file(id), '', { flag: 'wx' });
-    this.states.set(id, { nextSeq: 0, chain: Promise.resolve() });
+    this.states.set(id, { nextSeq: 0, chain: Promise.resolve(), torn: false });
     await this.append(id, { type: 'conversation_created', title: title.trim().slice(0, 200) });
     return id;
   }
@@ -80,11 +94,13 @@ export class ConversationStore {
     const file = this.file(id);
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      // Never blocks on a FIFO named like a log, never follows a link, never reads a huge file.
+      text = await safeReadText(file, { maxBytes: MAX_CONVERSATION_BYTES, label: 'This conversation log' });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (isKilnError(error) && error.code === 'NOT_FOUND') {
         throw new KilnError('NOT_FOUND', 'That conversation no longer exists. It may have been deleted.');
       }
+      if (isKilnError(error)) throw error;
       throw new KilnError('IO', 'Could not read the conversation log.', (error as Error).message);
     }
     const entries: ChatLogEntry[] = [];
@@ -103,47 +119,58 @@ export class ConversationStore {
   private async state(id: string): Promise<LogState> {
     let state = this.states.get(id);
     if (state) return state;
-    const file = this.file(id);
     const entries = await this.read(id);
-    // A crash may have left a line without its newline; fence it off so the next append parses.
-    const text = await fs.readFile(file, 'utf8');
-    if (text.length > 0 && !text.endsWith('\n')) await fs.appendFile(file, '\n');
-    state = this.states.get(id) ?? { nextSeq: (entries[entries.length - 1]?.seq ?? -1) + 1, chain: Promise.resolve() };
+    // A crash may have left a line without its newline: the first append cuts it off first.
+    state = this.states.get(id) ?? { nextSeq: (entries[entries.length - 1]?.seq ?? -1) + 1, chain: Promise.resolve(), torn: true };
     this.states.set(id, state);
     return state;
   }
 
-  /** Appends one event; resolves with its entry once the line is on disk. */
+  /**
+   * Appends one event; resolves with its entry once the line is on disk. A failed append (a
+   * full disk) may leave part of its line behind; that part is cut off before the next append
+   * (and at once, when possible), so the next line never gets glued onto it and lost. The
+   * failure is a typed error saying the turn was not saved.
+   */
   async append(id: string, event: ChatEvent): Promise<ChatLogEntry> {
     const state = await this.state(id);
     const entry: ChatLogEntry = { seq: state.nextSeq++, at: new Date().toISOString(), event };
     const line = `${JSON.stringify(entry)}\n`;
     const file = this.file(id);
-    const write = state.chain.then(() => fs.appendFile(file, line, 'utf8'));
+    const write = state.chain.then(async () => {
+      if (state.torn) {
+        await truncateToLastLine(file);
+        state.torn = false;
+      }
+      try {
+        await fs.appendFile(file, line, 'utf8');
+      } catch (error) {
+        state.torn = true;
+        // Cutting needs no free space, so try at once; if it fails too, the next append retries.
+        await truncateToLastLine(file).then(() => (state.torn = false), () => undefined);
+        throw diskError(error, 'save this chat turn') ?? new KilnError('IO', 'Kiln could not save this chat turn.', (error as Error).message);
+      }
+    });
     state.chain = write.catch(() => undefined);
     await write;
+    this.index.applied(id, entry);
     return entry;
   }
 
   async list(isRunning: (id: string) => boolean = () => false): Promise<ConversationSummary[]> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.dir());
-    } catch {
-      return [];
-    }
     const out: ConversationSummary[] = [];
-    for (const name of names) {
-      if (!name.endsWith('.jsonl')) continue;
-      const id = name.slice(0, -'.jsonl'.length);
-      if (!ID_PATTERN.test(id)) continue;
-      try {
-        out.push(summarise(id, await this.read(id), isRunning(id)));
-      } catch {
-        // Deleted between readdir and read.
-      }
-    }
+    for (const [id, e] of await this.index.all()) out.push(toSummary(id, e, isRunning(id)));
     return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /** Conversations with a turn started and never finished (a crash), from the index. */
+  async withOpenTurns(): Promise<string[]> {
+    return [...(await this.index.all())].filter(([, e]) => e.open.length > 0).map(([id]) => id);
+  }
+
+  /** Writes the index now (shutdown, tests). */
+  flushIndex(): Promise<void> {
+    return this.index.flush();
   }
 
   async delete(id: string): Promise<void> {
@@ -152,5 +179,6 @@ export class ConversationStore {
     if (state) await state.chain;
     this.states.delete(id);
     await fs.rm(file, { force: true });
+    this.index.removed(id);
   }
 }

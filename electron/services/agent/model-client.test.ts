@@ -40,6 +40,17 @@ describe('ModelClient', () => {
     expect(server.requests[0]!.body.stream).toBe(true);
   });
 
+  it('builds the SDK client once per provider configuration and a new one when the URL or key changes', async () => {
+    const client = new ModelClient(fast);
+    for (let i = 0; i < 3; i++) server.enqueue({ kind: 'text', text: `round ${i}` });
+    for (let i = 0; i < 3; i++) await client.stream(config, request, { onText: () => undefined }, new AbortController().signal);
+    expect(client.clientsBuilt).toBe(1);
+    server.enqueue({ kind: 'text', text: 'new key' });
+    await client.stream({ ...config, apiKey: 'sk-other-key-11111111111111111' }, request, { onText: () => undefined }, new AbortController().signal);
+    expect(client.clientsBuilt).toBe(2);
+    expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer sk-other-key-11111111111111111');
+  });
+
   it('reassembles tool-call arguments split across chunks, in order', async () => {
     server.enqueue({
       kind: 'tools',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { KilnError } from '../../../shared/contract/core';
@@ -144,15 +145,19 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   });
 
 export class ModelClient {
+  /** One SDK client per provider configuration (URL + key), not one per model round. */
+  private cached: { baseUrl: string; keyHash: string; client: OpenAI } | null = null;
+  /** How many SDK clients were built (the test proves rounds share one). */
+  clientsBuilt = 0;
+
   constructor(
     private readonly retry: RetryPolicy = defaultRetryPolicy,
     private readonly fetchImpl?: typeof fetch,
   ) {}
 
-  async stream(config: ModelConfig, request: ModelRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<ModelResult> {
-    if (!config.model.trim()) {
-      throw new KilnError('VALIDATION', 'No model is selected. Choose one in Settings → Provider.');
-    }
+  private clientFor(config: ModelConfig): OpenAI {
+    const keyHash = createHash('sha256').update(config.apiKey).digest('hex');
+    if (this.cached?.baseUrl === config.baseUrl && this.cached.keyHash === keyHash) return this.cached.client;
     const client = new OpenAI({
       baseURL: config.baseUrl,
       // Local servers (Ollama, LM Studio) need no key, but the SDK insists on one.
@@ -162,6 +167,16 @@ export class ModelClient {
       dangerouslyAllowBrowser: false,
       ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
     });
+    this.clientsBuilt++;
+    this.cached = { baseUrl: config.baseUrl, keyHash, client };
+    return client;
+  }
+
+  async stream(config: ModelConfig, request: ModelRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<ModelResult> {
+    if (!config.model.trim()) {
+      throw new KilnError('VALIDATION', 'No model is selected. Choose one in Settings → Provider.');
+    }
+    const client = this.clientFor(config);
     for (let attempt = 0; ; attempt++) {
       let streamed = false;
       try {

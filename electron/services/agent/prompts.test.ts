@@ -22,6 +22,9 @@ describe('system prompt', () => {
     expect(text).toContain('--port');
     expect(text).toContain('<meta name="api-base" content="">');
     expect(text).toContain('HTML dashboards');
+    expect(text).toContain('`restore_checkpoint`'); // the model knows it can roll back its own change
+    // Describe first, then query, then a backend reading DS_* (the datasource workflow).
+    expect(text).toMatch(/`describe_datasource` first[\s\S]*`query_datasource` next[\s\S]*`backend\.py`[\s\S]*`DS_\*`/);
     expect(text).not.toMatch(/\{\{/);
   });
 
@@ -36,5 +39,31 @@ describe('system prompt', () => {
       code: 'IO',
       message: expect.stringContaining('system.md'),
     });
+  });
+});
+
+describe('prompt cache', () => {
+  it('reads a prompt file once, and again only after it was edited', async () => {
+    const { promises: fs } = await import('node:fs');
+    const os = await import('node:os');
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kiln-prompts-'));
+    try {
+      await fs.writeFile(path.join(tmp, 'system.md'), 'Version one {{date}}');
+      const when = new Date('2026-11-30T12:00:00Z');
+      await fs.utimes(path.join(tmp, 'system.md'), when, when);
+      const state = { date: 'today', datasources: [], artifacts: [] };
+      expect(await renderPrompt(tmp, 'system', state)).toBe('Version one today');
+      // Same size and mtime: served from the cache, not read again (proved by changing the
+      // bytes behind its back while keeping size and mtime).
+      await fs.writeFile(path.join(tmp, 'system.md'), 'Version ONE {{date}}');
+      await fs.utimes(path.join(tmp, 'system.md'), when, when);
+      expect(await renderPrompt(tmp, 'system', state)).toBe('Version one today');
+      // An edit (development: someone changes the prompt) is picked up on the next turn.
+      await fs.writeFile(path.join(tmp, 'system.md'), 'Version two, longer {{date}}');
+      await fs.utimes(path.join(tmp, 'system.md'), when, new Date(when.getTime() + 5000));
+      expect(await renderPrompt(tmp, 'system', state)).toBe('Version two, longer today');
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
   });
 });

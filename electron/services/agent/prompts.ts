@@ -4,7 +4,7 @@ import { KilnError } from '../../../shared/contract/core';
 
 /**
  * Prompts are markdown files in `prompts/`, read at runtime so they can be edited without a
- * rebuild. `{{name}}` is replaced by a value, `{{> file}}` by another prompt file.
+ * rebuild (cached, and read again only when a file's mtime or size changes). `{{name}}` is replaced by a value, `{{> file}}` by another prompt file.
  * Datasources are described by env-var *names* only: no value can reach the prompt.
  */
 export interface PromptState {
@@ -12,6 +12,8 @@ export interface PromptState {
   date: string;
   datasources: { slug: string; label?: string; envNames: string[] }[];
   artifacts: { slug: string; name: string; type: string }[];
+  /** The connected MCP servers and their tool names (`describeMcpServers`). */
+  mcp?: string;
 }
 
 /** Where prompts live: next to the source in development, under resources when built. */
@@ -24,10 +26,19 @@ export function findPromptsDir(resourcesDir: string): string {
   return candidates.find((c) => existsSync(path.join(c, 'system.md'))) ?? candidates[candidates.length - 1]!;
 }
 
+/** Prompt files by path, with the mtime they were read at: a turn re-reads only an edited file. */
+const promptCache = new Map<string, { mtimeMs: number; size: number; text: string }>();
+
 async function readPrompt(dir: string, name: string): Promise<string> {
   if (!/^[a-z0-9-]+$/.test(name)) throw new KilnError('INTERNAL', `Bad prompt name "${name}".`);
+  const file = path.join(dir, `${name}.md`);
   try {
-    return await fs.readFile(path.join(dir, `${name}.md`), 'utf8');
+    const st = await fs.stat(file);
+    const hit = promptCache.get(file);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
+    const text = await fs.readFile(file, 'utf8');
+    promptCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, text });
+    return text;
   } catch (error) {
     throw new KilnError('IO', `The agent's prompt file ${name}.md is missing from ${dir}. Reinstall Kiln.`, (error as Error).message);
   }
@@ -62,6 +73,7 @@ export async function renderPrompt(dir: string, name: string, state: PromptState
     date: state.date,
     datasources: describeDatasources(state.datasources),
     artifacts: describeArtifacts(state.artifacts),
+    mcp: state.mcp ?? 'No MCP servers are connected.',
   };
   return text.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (whole, key: string) => values[key] ?? whole);
 }

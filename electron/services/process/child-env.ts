@@ -86,7 +86,14 @@ export interface ChildEnvOptions {
 const DEFAULT_POSIX_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /** The whole environment of one child process. Pure: reads only what it is given (and `process.env` by default). */
-export function childEnv(options: ChildEnvOptions = {}): Record<string, string> {
+/**
+ * An environment built by `childEnv` (a branded type): a helper that spawns with an env it
+ * was handed takes this type, so the builder can't be bypassed by passing a raw object.
+ */
+declare const builtByChildEnv: unique symbol;
+export type ChildEnv = Record<string, string> & { readonly [builtByChildEnv]: true };
+
+export function childEnv(options: ChildEnvOptions = {}): ChildEnv {
   const host = options.host ?? process.env;
   const platform = options.platform ?? process.platform;
   const base = new Set(BASE_ENV_KEYS);
@@ -119,5 +126,13 @@ export function childEnv(options: ChildEnvOptions = {}): Record<string, string> 
       if (prefixes.some((p) => name.startsWith(p) && isField(name.slice(p.length)))) env[name] = value;
     }
   }
-  return env;
+  return env as ChildEnv;
+}
+
+/**
+ * A built environment plus variables the user configured for this one child on purpose (an
+ * MCP server's own settings). Kiln's own variables still never reach it.
+ */
+export function withOwnVariables(base: ChildEnv, own: Record<string, string>): ChildEnv {
+  return { ...base, ...own } as ChildEnv;
 }

@@ -3,12 +3,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
 import type { PythonInfo } from '../../../shared/contract/backends';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
 import { KeyedQueue } from '../concurrency/keyed-queue';
-import { childEnv } from '../process/child-env';
+import { childEnv, type ChildEnv } from '../process/child-env';
+import type { PythonSandbox } from '../sandbox/port';
 import { findPython } from './discover';
-import { chosenInterpreter, venvDirFor, venvPythonIn } from './interpreter';
-import { parseRequirements, pipKeyErrors, requirementsHash } from './requirements';
+import { chosenInterpreter, majorMinor, venvDirFor, venvPythonIn } from './interpreter';
+import { installRequirements, type InstallOutcome, type ProgressSink } from './install-run';
+import { checkRequirements, normaliseName, parseRequirement, type Inventory } from './requirement-check';
+import { scanVenv } from './site-scan';
+import { parseRequirements, requirementsHash } from './requirements';
+import { processesUsing } from './venv-in-use';
+import { exists, readAntonVersion, readKilnMarker, readPyvenvCfg, recordAntonInstalled, writeAntonVersion, writeKilnMarker, type KilnVenvMarker } from './venv-files';
 
 export interface PythonSettings {
   interpreter: string;
@@ -22,23 +27,14 @@ export interface PythonServiceOptions {
   workspaceDir: () => string;
   /** Kiln's start-up environment: read for KILN_PYTHON, PATH, and pip's own PIP_* / proxy variables. */
   env: NodeJS.ProcessEnv;
+  /** The OS sandbox pip runs in (and backends and the scratchpad get from here); absent = unsandboxed. */
+  sandbox?: PythonSandbox;
 }
 
-/** Written into each venv so a later launch knows how it was made and what is installed. */
-interface VenvMarker {
-  base: string;
-  baseVersion: string;
-  systemSitePackages: boolean;
-  /** Hash of the requirements (and pip args) of the last successful install. */
-  requirementsHash: string | null;
-}
-
-const MARKER = '.kiln-venv.json';
-
-export type ProgressSink = (phase: 'venv' | 'pip', line: string) => void;
+export type { ProgressSink } from './install-run';
 
 /** Environment for venv creation and pip: the child base plus pip's own settings and proxies. */
-function toolEnv(host: NodeJS.ProcessEnv): Record<string, string> {
+function toolEnv(host: NodeJS.ProcessEnv): ChildEnv {
   return childEnv({ host, python: true, inherit: ['pip'] });
 }
 
@@ -53,6 +49,10 @@ export class PythonService {
   private readonly queue = new KeyedQueue();
 
   constructor(private readonly options: PythonServiceOptions) {}
+
+  get sandbox(): PythonSandbox | undefined {
+    return this.options.sandbox;
+  }
 
   async find(): Promise<PythonInfo> {
     const setting = this.options.settings().interpreter;
@@ -71,21 +71,10 @@ export class PythonService {
     return venvPythonIn(this.venvDir(slug));
   }
 
-  private async readMarker(slug: string): Promise<VenvMarker | null> {
-    try {
-      return JSON.parse(await fs.readFile(path.join(this.venvDir(slug), MARKER), 'utf8')) as VenvMarker;
-    } catch {
-      return null;
-    }
-  }
-
-  private async writeMarker(slug: string, marker: VenvMarker): Promise<void> {
-    await writeFileAtomic(path.join(this.venvDir(slug), MARKER), toPrettyJson(marker));
-  }
-
   /**
    * Makes sure the artifact's venv exists and was made from the selected interpreter with
-   * the current "system site packages" choice; recreates it otherwise.
+   * the current "system site packages" choice. A venv anton made for the same Python is
+   * adopted as it is; one a running process (Kiln's or anton's) uses is never deleted.
    */
   ensureVenv(slug: string, onProgress: ProgressSink = () => undefined): Promise<{ python: string; created: boolean }> {
     return this.queue.run(slug, () => this.ensureVenvNow(slug, onProgress));
@@ -93,7 +82,8 @@ export class PythonService {
 
   private async ensureVenvNow(slug: string, onProgress: ProgressSink): Promise<{ python: string; created: boolean }> {
     const settings = this.options.settings();
-    const marker = await this.readMarker(slug);
+    const dir = this.venvDir(slug);
+    const marker = await readKilnMarker(dir);
     const venvPython = this.venvPython(slug);
     // Fast path for warm launches: the marker names the interpreter and option we would pick.
     if (marker && marker.systemSitePackages === settings.systemSitePackages && (await exists(venvPython))) {
@@ -106,96 +96,112 @@ export class PythonService {
     if (marker && marker.base === base.path && marker.systemSitePackages === settings.systemSitePackages && (await exists(venvPython))) {
       return { python: venvPython, created: false };
     }
-    const dir = this.venvDir(slug);
-    onProgress('venv', `Creating a Python ${base.version} environment for ${slug}…`);
+    const fresh: KilnVenvMarker = { base: base.path, baseVersion: base.version, systemSitePackages: settings.systemSitePackages, requirementsHash: null };
+    if (!marker && (await this.antonVenvFits(dir, majorMinor(base.version), settings.systemSitePackages))) {
+      await writeKilnMarker(dir, fresh);
+      onProgress('venv', `Python environment: reusing the one anton made for ${slug} (Python ${majorMinor(base.version)}).`);
+      return { python: venvPython, created: false };
+    }
+    const users = (await exists(dir)) ? await processesUsing(dir) : [];
+    if (users.length > 0) {
+      if (await exists(venvPython)) {
+        onProgress('venv', `Python environment: kept as it is — process ${users.join(', ')} runs from it (anton or another backend), so it is not rebuilt now.`);
+        return { python: venvPython, created: false };
+      }
+      throw new KilnError('CONFLICT', `The Python environment of "${slug}" is damaged but process ${users.join(', ')} still runs from it. Stop that process (in anton or Kiln), then launch again.`);
+    }
+    const t0 = performance.now();
+    onProgress('venv', `Python environment: creating one without pip for ${slug} (Python ${base.version})…`);
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(path.dirname(dir), { recursive: true });
-    // Without pip it takes ~0.1 s instead of ~5 s; pip is added only when an install needs it.
+    // Without pip it takes ~0.1 s instead of ~5 s: requirements are installed by uv or by the
+    // base interpreter's pip aimed at this venv, or found already installed.
     const args = ['-m', 'venv', '--without-pip', ...(settings.systemSitePackages ? ['--system-site-packages'] : []), dir];
     const r = await execa(base.path, args, { reject: false, extendEnv: false, env: toolEnv(this.options.env), all: true, timeout: 120_000 });
     if (r.exitCode !== 0) {
       throw new KilnError('EXTERNAL', `Kiln could not create the Python environment for "${slug}". Check that Python's venv module is installed (on Debian/Ubuntu: apt install python3-venv).`, String(r.all ?? '').slice(-2000));
     }
-    await this.writeMarker(slug, { base: base.path, baseVersion: base.version, systemSitePackages: settings.systemSitePackages, requirementsHash: null });
+    await writeKilnMarker(dir, fresh);
+    // anton recycles a venv whose `.python_version` matches its Python; without it, it deletes ours.
+    await writeAntonVersion(dir, majorMinor(base.version));
+    onProgress('venv', `Python environment: created in ${Math.round(performance.now() - t0)} ms.`);
     return { python: venvPython, created: true };
   }
 
+  /** anton's venv is reused when its interpreter runs and was made for the same Python. */
+  private async antonVenvFits(dir: string, wanted: string, systemSitePackages: boolean): Promise<boolean> {
+    const version = await readAntonVersion(dir);
+    if (version !== wanted) return false;
+    const cfg = await readPyvenvCfg(dir);
+    if (!cfg || (cfg.systemSitePackages ?? false) !== systemSitePackages) return false;
+    const python = venvPythonIn(dir);
+    if (!(await exists(python))) return false;
+    const r = await execa(python, ['-c', 'print("ok")'], { reject: false, extendEnv: false, env: toolEnv(this.options.env), timeout: 5000, stdin: 'ignore' });
+    return r.exitCode === 0 && String(r.stdout).trim() === 'ok';
+  }
+
   /**
-   * Installs an artifact's requirements (the text of its `requirements.txt`, read by the caller
-   * through the store) into its venv, unless the same requirements were installed successfully
-   * before. pip runs in the artifact folder. Output goes to `onProgress` line by line.
+   * Brings an artifact's venv in line with its requirements (the text of `requirements.txt`,
+   * read by the caller through the store). Fastest path first: the same requirements as the
+   * last successful install → nothing; every line already satisfied by what the venv can
+   * import → nothing; else only the missing lines go to uv or pip. Which path was taken is
+   * reported through `onProgress` (and so lands in `backend.log`).
    */
-  install(slug: string, artifactDir: string, requirements: string, onProgress: ProgressSink = () => undefined): Promise<{ skipped: boolean }> {
+  install(slug: string, artifactDir: string, requirements: string, onProgress: ProgressSink = () => undefined): Promise<{ skipped: boolean; via: InstallPath }> {
     return this.queue.run(slug, () => this.installNow(slug, artifactDir, requirements, onProgress));
   }
 
-  private async installNow(slug: string, artifactDir: string, requirements: string, onProgress: ProgressSink): Promise<{ skipped: boolean }> {
+  /** Installed distributions: read from the site folders when possible, else asked of the venv. */
+  private async inventory(dir: string, lines: string[], systemSitePackages: boolean, env: ChildEnv): Promise<Inventory | null> {
+    const withRequires = new Set(lines.map(parseRequirement).filter((r) => r && r.extras.length > 0).map((r) => normaliseName(r!.name)));
+    const cfg = await readPyvenvCfg(dir);
+    const fast = await scanVenv({ venv: dir, base: (await this.find()).path, systemSitePackages: cfg?.systemSitePackages ?? systemSitePackages, env, home: cfg?.home ?? null, withRequires });
+    // A venv another interpreter made (an adopted anton venv): its python is not run outside
+    // the sandbox to ask; the installer (sandboxed, and quick when all is installed) decides.
+    return fast;
+  }
+
+  private async installNow(slug: string, artifactDir: string, requirements: string, onProgress: ProgressSink): Promise<{ skipped: boolean; via: InstallPath }> {
     const settings = this.options.settings();
     const lines = parseRequirements(requirements);
     const hash = requirementsHash(lines, settings.pipArgs);
-    const marker = await this.readMarker(slug);
+    const dir = this.venvDir(slug);
+    const marker = await readKilnMarker(dir);
     if (!marker) throw new KilnError('INTERNAL', `The Python environment of "${slug}" is missing; launch the app again.`);
-    if (marker.requirementsHash === hash || lines.length === 0) {
-      if (marker.requirementsHash !== hash) await this.writeMarker(slug, { ...marker, requirementsHash: hash });
-      return { skipped: true };
-    }
-    const python = this.venvPython(slug);
+    const done = async (via: InstallPath, note: string): Promise<{ skipped: boolean; via: InstallPath }> => {
+      if (marker.requirementsHash !== hash) await writeKilnMarker(dir, { ...marker, requirementsHash: hash });
+      onProgress('pip', note);
+      return { skipped: via === 'unchanged' || via === 'satisfied' || via === 'none', via };
+    };
+    if (lines.length === 0) return done('none', 'Requirements: requirements.txt lists no packages; nothing to install.');
+    if (marker.requirementsHash === hash) return done('unchanged', 'Requirements: unchanged since the last install; pip skipped.');
     const env = toolEnv(this.options.env);
-    const hasPip = (await execa(python, ['-m', 'pip', '--version'], { reject: false, extendEnv: false, env })).exitCode === 0;
-    if (!hasPip) {
-      onProgress('pip', 'Adding pip to the environment…');
-      const r = await execa(python, ['-m', 'ensurepip', '--default-pip'], { reject: false, extendEnv: false, env, all: true, timeout: 120_000 });
-      if (r.exitCode !== 0) {
-        throw new KilnError('EXTERNAL', `pip is not available for "${slug}". Install Python's ensurepip/venv support (Debian/Ubuntu: apt install python3-venv).`, String(r.all ?? '').slice(-2000));
-      }
+    const inventory = await this.inventory(dir, lines, settings.systemSitePackages, env);
+    const verdicts = inventory ? checkRequirements(lines, inventory) : lines.map((line) => ({ line, satisfied: false as const, reason: 'the environment could not list its packages' }));
+    const missing = verdicts.filter((v) => !v.satisfied);
+    if (missing.length === 0) {
+      const by = verdicts.map((v) => (v.satisfied ? v.by : '')).join(', ');
+      return done('satisfied', `Requirements: all ${lines.length} already installed (${by}); pip skipped.`);
     }
-    const reqFile = path.join(this.venvDir(slug), '.kiln-requirements.txt');
-    await fs.writeFile(reqFile, `${lines.join('\n')}\n`);
-    const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...settings.pipArgs, '-r', reqFile];
-    onProgress('pip', `$ pip install ${[...settings.pipArgs, ...lines].join(' ')}`);
-    const child = execa(python, args, {
+    for (const v of missing) if (!v.satisfied) onProgress('pip', `Requirements: ${v.reason}.`);
+    const outcome: InstallOutcome = await installRequirements({
+      slug,
+      base: (await this.find()).path,
+      venvPython: this.venvPython(slug),
+      reqFile: path.join(dir, '.kiln-requirements.txt'),
+      lines: missing.map((v) => v.line),
+      pipArgs: settings.pipArgs,
+      timeoutSec: settings.installTimeoutSec,
       cwd: artifactDir,
-      reject: false,
-      extendEnv: false,
       env,
-      all: true,
-      buffer: true,
-      timeout: settings.installTimeoutSec * 1000,
-      stdin: 'ignore',
+      onProgress,
+      venvPipVersion: inventory?.dists.pip?.version ?? null,
+      sandbox: this.options.sandbox,
     });
-    let output = '';
-    let partial = '';
-    child.all?.on('data', (chunk: Buffer) => {
-      const text2 = partial + chunk.toString('utf8');
-      const parts = text2.split(/\r?\n/);
-      partial = parts.pop() ?? '';
-      for (const l of parts) {
-        output += `${l}\n`;
-        onProgress('pip', l);
-      }
-    });
-    const result = await child;
-    if (partial) {
-      output += partial;
-      onProgress('pip', partial);
-    }
-    if (result.timedOut) {
-      throw new KilnError('TIMEOUT', `Installing the requirements of "${slug}" took longer than ${settings.installTimeoutSec} s and was stopped. Raise the install timeout in Settings, or add pip arguments such as --no-index for offline machines.`, pipKeyErrors(output).join('\n'));
-    }
-    if (result.exitCode !== 0) {
-      const key = pipKeyErrors(output);
-      throw new KilnError('EXTERNAL', `Installing the requirements of "${slug}" failed: ${key[0] ?? `pip exited with code ${String(result.exitCode)}`}. Fix requirements.txt or the pip arguments in Settings, then launch again.`, key.join('\n'));
-    }
-    await this.writeMarker(slug, { ...marker, requirementsHash: hash });
-    return { skipped: false };
+    await recordAntonInstalled(dir, missing.map((v) => v.line)).catch(() => undefined);
+    return done(outcome.kind, `Requirements: installed ${missing.length} of ${lines.length} with ${outcome.label} in ${Math.round(outcome.ms)} ms.`);
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** How an install ended: nothing to do, or which installer ran. */
+export type InstallPath = 'none' | 'unchanged' | 'satisfied' | 'uv' | 'base-pip' | 'venv-pip';

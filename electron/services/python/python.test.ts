@@ -105,7 +105,7 @@ describe('PythonService venvs', () => {
     await fs.writeFile(path.join(dir, 'requirements.txt'), '# nothing\n\n');
     await py.ensureVenv('art');
     const lines: string[] = [];
-    expect(await py.install('art', dir, await fs.readFile(path.join(dir, 'requirements.txt'), 'utf8'), (_p, l) => lines.push(l))).toEqual({ skipped: true });
-    expect(lines).toEqual([]);
+    expect(await py.install('art', dir, await fs.readFile(path.join(dir, 'requirements.txt'), 'utf8'), (_p, l) => lines.push(l))).toEqual({ skipped: true, via: 'none' });
+    expect(lines).toEqual(['Requirements: requirements.txt lists no packages; nothing to install.']);
   });
 });

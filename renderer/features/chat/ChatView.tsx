@@ -6,6 +6,7 @@ import './chat.css';
 import { Composer } from './Composer';
 import { useChat } from './store';
 import { Turn } from './Turn';
+import { EarlierTurns } from './EarlierTurns';
 
 /** The chat: the open conversation (replayed log + live events) and the composer. */
 export function ChatView() {
@@ -45,6 +46,7 @@ export function ChatView() {
           </EmptyState>
         ) : (
           <div className="turns" role="log" aria-label="Conversation" aria-live="polite">
+            <EarlierTurns scroller={scroller} />
             {view.turns.map((turn, i) => (
               <Turn key={turn.id} turn={turn} isLast={i === view.turns.length - 1} onRetry={onRetry} onEdit={onEdit} />
             ))}

@@ -20,7 +20,12 @@ interface ChatState {
   draft: string | null;
   setQuery(query: string): void;
   refreshList(): Promise<void>;
-  open(id: string): Promise<void>;
+  /** Opens on the last `tailTurns` turns (a long conversation shows its end first). */
+  open(id: string, tailTurns?: number): Promise<void>;
+  /** Turns of the open conversation not loaded yet, and how many are. */
+  earlier: number;
+  tailTurns: number;
+  showEarlier(): Promise<void>;
   newChat(): void;
   send(text: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -38,6 +43,8 @@ function report(error: unknown): void {
 
 /** Live events for a conversation that is still loading, applied once its log is in. */
 let pending: { id: string; entries: ChatLogEntry[] } | null = null;
+/** Turns a conversation opens with; "Show earlier" adds this many again. */
+export const OPEN_TAIL_TURNS = 40;
 let listTimer: ReturnType<typeof setTimeout> | null = null;
 
 export const useChat = create<ChatState>()((set, get) => ({
@@ -47,6 +54,13 @@ export const useChat = create<ChatState>()((set, get) => ({
   view: emptyChatView(),
   loading: false,
   draft: null,
+  earlier: 0,
+  tailTurns: OPEN_TAIL_TURNS,
+
+  showEarlier: async () => {
+    const { activeId, tailTurns, earlier } = get();
+    if (activeId && earlier > 0) await get().open(activeId, tailTurns + OPEN_TAIL_TURNS);
+  },
 
   setQuery: (query) => {
     set({ query });
@@ -64,15 +78,17 @@ export const useChat = create<ChatState>()((set, get) => ({
     }
   },
 
-  open: async (id) => {
+  open: async (id, tailTurns = OPEN_TAIL_TURNS) => {
+    const more = get().activeId === id && tailTurns > OPEN_TAIL_TURNS;
     pending = { id, entries: [] };
-    set({ activeId: id, view: emptyChatView(), loading: true, draft: null });
+    // "Show earlier" keeps what is on screen while the longer tail loads.
+    set(more ? { loading: false } : { activeId: id, view: emptyChatView(), loading: true, draft: null, earlier: 0, tailTurns });
     try {
-      const { entries } = await api.call('chat.get', { conversationId: id });
+      const { entries, earlier } = await api.call('chat.get', { conversationId: id, tailTurns });
       if (get().activeId !== id) return;
       const live = pending?.id === id ? pending.entries : [];
       pending = null;
-      set({ view: replayChat(live, replayChat(entries)), loading: false });
+      set({ view: replayChat(live, replayChat(entries)), loading: false, earlier, tailTurns });
     } catch (error) {
       pending = null;
       set({ loading: false, activeId: null });

@@ -1,0 +1,150 @@
+// Start-up at scale: the web host with 2,000 artifacts (20 files each) and 1,000 conversations
+// (10 turns each), against the same host on an empty workspace, in one run:
+// - host start → the "Kiln is running at" line (first start, when the conversation index
+//   doesn't exist yet, and later starts);
+// - the host's RSS once the app has loaded and idled 3 s;
+// - first paint after the line (Chromium's first-contentful-paint) and the time until the
+//   conversation list and the gallery show their first entries.
+// Run: node scripts/build.mjs && node scripts/run-ts.mjs bench/startup.ts   (BENCH_RUNS=3)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { addConversations, makeWorkspace } from './fixtures/workspace';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ARTIFACTS = 2000;
+const CONVERSATIONS = 1000;
+const DIST = process.env.KILN_DIST ?? 'dist';
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Host {
+  child: ChildProcess;
+  url: string;
+  lineMs: number;
+  lineAt: number;
+}
+
+async function startHost(ws: string, userData: string): Promise<Host> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(DIST, 'webhost.mjs'), '--no-open', '--port', '0', '--workspace', ws, '--user-data', userData], {
+    env: { ...process.env, KILN_KEYCHAIN_SERVICE: `KilnBench-${process.pid}`, PIP_CONFIG_FILE: '/dev/null' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^Kiln is running at (\S+)$/m.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`web host exited (${String(code)}); run node scripts/build.mjs first`)));
+  });
+  const lineAt = performance.now();
+  return { child, url, lineMs: lineAt - t0, lineAt };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((r) => {
+    child.once('exit', () => r());
+    child.kill('SIGTERM');
+  });
+}
+
+interface Sample {
+  lineMs: number;
+  paintMs: number;
+  chatsMs: number;
+  galleryMs: number;
+  rssMb: number;
+}
+
+async function measure(browser: Browser, ws: string, userData: string, hasWork: boolean): Promise<Sample> {
+  // The browser tab is ready before the host starts, so the paint counts only Kiln's work.
+  const page = await browser.newPage();
+  const host = await startHost(ws, userData);
+  try {
+    const gotoAt = performance.now();
+    await page.goto(host.url);
+    // Chromium's first-contentful-paint, on the page's clock (0 = navigation start ≈ gotoAt).
+    const fcp = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          new PerformanceObserver((list) => {
+            const e = list.getEntriesByName('first-contentful-paint')[0];
+            if (e) resolve(e.startTime);
+          }).observe({ type: 'paint', buffered: true } as never); // a browser entry type Node's typings don't list
+        }),
+    );
+    const paintMs = gotoAt - host.lineAt + fcp;
+    if (hasWork) await page.getByText('Conversation 999', { exact: true }).first().waitFor({ timeout: 60_000 });
+    const chatsMs = performance.now() - host.lineAt;
+    await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'Gallery' }).click();
+    if (hasWork) await page.getByRole('article').first().waitFor({ timeout: 60_000 });
+    const galleryMs = performance.now() - host.lineAt;
+    await new Promise((r) => setTimeout(r, 3000));
+    return { lineMs: host.lineMs, paintMs, chatsMs, galleryMs, rssMb: rssMb(host.child.pid!) };
+  } finally {
+    await page.close();
+    await stop(host.child);
+  }
+}
+
+async function main(): Promise<void> {
+  setTimeout(() => {
+    process.stderr.write('startup benchmark timed out\n');
+    process.exit(1);
+  }, 900_000).unref();
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kiln-bench-startup-'));
+  const browser = await chromium.launch({
+    executablePath: process.env.KILN_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const t0 = performance.now();
+    const big = await makeWorkspace(ARTIFACTS);
+    await addConversations(big, CONVERSATIONS);
+    const empty = await fs.mkdtemp(path.join(tmp, 'empty-'));
+    process.stderr.write(`workspace made in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    const userData = (name: string): string => path.join(tmp, name);
+    for (const d of ['ud-empty', 'ud-big']) {
+      await fs.mkdir(userData(d), { recursive: true });
+      await fs.writeFile(path.join(userData(d), 'settings.json'), JSON.stringify({ ui: { firstRunDone: true } }));
+    }
+    const first = await measure(browser, big, userData('ud-big'), true);
+    const rows: Record<'empty' | 'big', Sample[]> = { empty: [], big: [] };
+    for (let i = 0; i < RUNS; i++) {
+      rows.empty.push(await measure(browser, empty, userData('ud-empty'), false));
+      rows.big.push(await measure(browser, big, userData('ud-big'), true));
+    }
+    const f = (x: number): string => x.toFixed(0);
+    const col = (xs: Sample[], k: keyof Sample): number => median(xs.map((s) => s[k]));
+    console.log(`web host start-up, median of ${RUNS}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log('| workspace | start → running line (ms) | first paint after line (ms) | conversation list shown (ms after line) | gallery shown (ms after line) | idle RSS (MB) |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    console.log(`| empty (baseline) | ${f(col(rows.empty, 'lineMs'))} | ${f(col(rows.empty, 'paintMs'))} | ${f(col(rows.empty, 'chatsMs'))} | ${f(col(rows.empty, 'galleryMs'))} | ${f(col(rows.empty, 'rssMb'))} |`);
+    console.log(`| ${ARTIFACTS} artifacts + ${CONVERSATIONS} conversations, first start (no index yet) | ${f(first.lineMs)} | ${f(first.paintMs)} | ${f(first.chatsMs)} | ${f(first.galleryMs)} | ${f(first.rssMb)} |`);
+    console.log(`| ${ARTIFACTS} artifacts + ${CONVERSATIONS} conversations | ${f(col(rows.big, 'lineMs'))} | ${f(col(rows.big, 'paintMs'))} | ${f(col(rows.big, 'chatsMs'))} | ${f(col(rows.big, 'galleryMs'))} | ${f(col(rows.big, 'rssMb'))} |`);
+    const big2 = rows.big;
+    console.log('');
+    console.log(`targets: running line ≤ 1500 ms → ${f(col(big2, 'lineMs'))} (${col(big2, 'lineMs') <= 1500 ? 'met' : 'NOT met'}); idle RSS ≤ 150 MB → ${f(col(big2, 'rssMb'))} (${col(big2, 'rssMb') <= 150 ? 'met' : 'NOT met'}); first paint ≤ 1500 ms after the line → ${f(col(big2, 'paintMs'))} (${col(big2, 'paintMs') <= 1500 ? 'met' : 'NOT met'})`);
+    await fs.rm(big, { recursive: true, force: true });
+  } finally {
+    await browser.close();
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
