@@ -12,6 +12,7 @@ import { GalleryView } from './features/gallery/GalleryView';
 import { FirstRunWizard } from './features/onboarding/FirstRunWizard';
 import { PreviewPane } from './features/preview/PreviewPane';
 import { PublishSheet } from './features/publish/PublishSheet';
+import { DeploySheet } from './features/deploy/DeploySheet';
 import { SettingsView } from './features/settings/SettingsView';
 import { useGlobalShortcuts } from './shortcuts';
 import { useSettings } from './stores/settings';
@@ -156,6 +157,7 @@ export function App() {
       {settings && !settings.ui.firstRunDone && <FirstRunWizard />}
       {/* slot: overlays */}
       <PublishSheet />
+      <DeploySheet />
       {/* The wizard shows its own checks inline; toasts would cover its buttons. */}
       {(!settings || settings.ui.firstRunDone) && <Toasts />}
     </div>

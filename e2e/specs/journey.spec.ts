@@ -122,6 +122,11 @@ test('newcomer: wizard → examples → chat builds an app from a datasource →
 
     // 7. Live preview with the datasource's data, fetched by the backend with the keychain token.
     await log.getByRole('group', { name: 'Artifact Sales by region' }).first().getByRole('button', { name: 'Open preview' }).click();
+    // The app declared the datasource; the first launch waits for the user's grant.
+    const grant = page.getByRole('alertdialog', { name: /This app asks for/ });
+    await expect(grant).toBeVisible({ timeout: 60_000 });
+    await expect(grant).toContainText('Sales API');
+    await grant.getByRole('button', { name: 'Allow and restart' }).click();
     const frame = page.frameLocator('iframe[title^="App preview"]');
     await expect(frame.getByRole('cell', { name: 'Lagoon Coast' })).toBeVisible({ timeout: 60_000 });
     await snap(page, info, '7-live-preview');

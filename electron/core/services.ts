@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GrantStore } from '../services/grants/grant-store';
+import { GrantsService } from '../services/grants/grants-service';
 import pkg from '../../package.json';
 import type { AppInfo } from '../../shared/contract/app';
 import { DisposableStore } from '../../shared/lib/emitter';
@@ -11,18 +13,28 @@ import { SettingsStore } from '../services/settings/settings-store';
 import { createArtifactServices, type ArtifactReaders, type ArtifactStore } from '../services/artifacts/index';
 import type { BackendSupervisor } from '../services/backends/supervisor';
 import { createBackendServices } from '../services/backends/wiring';
+import type { LiveReload } from '../services/backends/live-reload';
+import type { Thumbnails } from '../services/preview/thumbnails';
 import type { PreviewServer } from '../services/preview/preview-server';
 import type { PythonService } from '../services/python/python-service';
 import { PublishService } from '../services/publish/publish-service';
+import { createDeployService } from '../services/deploy/wiring';
+import type { DeployService } from '../services/deploy/deploy-service';
 import { Scrubber } from '../services/vault/scrubber';
 import { KeychainSecretStore } from '../services/vault/secret-store';
 import { Secrets, environmentOverlay } from '../services/vault/secrets';
 import { VaultService, defaultAntonVaultDir } from '../services/vault/vault-service';
+import { DatasourceService } from '../services/datasources/datasource-service';
 import { defaultWorkspaceDir, resolveUserPath } from './paths';
 import type { PlatformPort } from './platform';
 import type { Agent } from '../services/agent/index';
 import { resolveProvider } from '../services/agent/provider';
 import { createAgentServices } from '../services/agent/wiring';
+import type { HistoryService } from '../services/history/history-service';
+import type { CheckpointScheduler } from '../services/history/turns';
+import { agentCheckpointsPort, createHistoryServices } from '../services/history/wiring';
+import type { McpService } from '../services/mcp/mcp-service';
+import { createMcpService } from '../services/mcp/wiring';
 import { ArtifactRemoval } from '../services/artifacts/removal';
 import { ArtifactReveal } from '../services/artifacts/reveal';
 import { DiagnosticsService } from '../services/diagnostics/diagnostics-service';
@@ -68,6 +80,8 @@ export interface Services {
   readonly secrets: Secrets;
   /** Datasources: fields in `<ws>/.kiln/datasources.json`, secrets in the keychain; `envFor(slugs)` for backends. */
   readonly vault: VaultService;
+  /** Test connection, and the agent's describe/query of datasources (pg, mysql2, SQLite via Python, REST). */
+  readonly datasources: DatasourceService;
   workspaceDir(): string;
   appInfo(): AppInfo;
   /** Loopback proxy giving each artifact its own origin (`urlFor(slug)`). */
@@ -76,10 +90,22 @@ export interface Services {
   readonly python: PythonService;
   /** Supervised fullstack backends (`launch/stop/restart/status/logs/list/stopAll`). */
   readonly backends: BackendSupervisor;
+  /** Restart-on-change of running backends and the per-artifact "Live reload" switch. */
+  readonly liveReload: LiveReload;
+  /** Gallery pictures of artifacts as last previewed (`<ws>/.kiln/thumbnails/<id>.png`). */
+  readonly thumbnails: Thumbnails;
   /** One-click publish (anton protocol), review, status badges, unpublish, versions, export. */
   readonly publish: PublishService;
+  /** Deploy to a Docker Engine the user runs (docs/deploy.md). */
+  readonly deploy: DeployService;
+  /** The user's MCP servers (Settings → Tools): connections, permissions, the agent's calls. */
+  readonly mcp: McpService;
   /** The agent: chat turn loop, tools, conversation logs (`agent.chat`). */
   readonly agent: Agent;
+  /** Checkpoints: a git history per artifact (`<ws>/.kiln/history/<id>.git`), list, diff, restore. */
+  readonly history: HistoryService;
+  /** When checkpoints are taken (turn ends, quiet outside changes), user restores, undo/redo of a turn. */
+  readonly checkpoints: CheckpointScheduler;
   /** The anton-compatible artifact store (`<workspace>/.anton/artifacts`), watched live. */
   readonly artifacts: ArtifactStore;
   /** Size-limited, confined file reads for the preview pane. */
@@ -92,6 +118,8 @@ export interface Services {
   readonly provider: ProviderService;
   /** The Diagnostics page, the first-run Python check and the bug-report text. */
   readonly diagnostics: DiagnosticsService;
+  /** Which declared datasources the user allowed per artifact (`<ws>/.kiln/grants.json`). */
+  readonly grants: GrantsService;
   /** The provider and publish keys as Settings sets and clears them (announces `secrets.changed`). */
   readonly appSecrets: AppSecrets;
   /** The workspace folder as Settings shows and changes it. */
@@ -150,7 +178,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     shutdown,
   });
 
-  const { python, backends, preview } = await createBackendServices({
+  // Datasource consent (docs/security.md): grants live in <ws>/.kiln/grants.json, outside every artifact folder.
+  const grants = new GrantsService({ store: new GrantStore(() => path.join(workspaceDir(), '.kiln', 'grants.json')), artifact: (slug) => artifactServices.store.open(slug), datasources: () => vault.list() });
+  const { python, backends, preview, liveReload, thumbnails } = await createBackendServices({
     workspaceDir,
     settings,
     events,
@@ -160,7 +190,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     env,
     store: artifactServices.store,
     envFor: (slugs) => vault.envFor(slugs),
+    grants,
   });
+  const datasources = new DatasourceService({ vault, scrub, python: async () => (await python.find()).path });
 
   const publish = new PublishService({
     artifacts: artifactServices.store,
@@ -180,10 +212,42 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   shutdown.register('publish', () => publish.cancelAll());
 
+  const { history, scheduler: checkpoints } = createHistoryServices({
+    store: artifactServices.store,
+    backends,
+    liveReload,
+    publishStatus: (slug) => publish.status(slug),
+    events,
+    notices,
+    settings,
+    shutdown,
+    trashItem: (target) => options.platform.trashItem(target),
+  });
+
+  const deploy = createDeployService({
+    userData: options.userData, workspaceDir, source: publish, vault, grants, secrets, scrub, env, shutdown,
+    checkpoint: async (slug) => (await history.list(slug)).checkpoints[0]?.id ?? null,
+    emit: { onProgress: (p) => events.emit('deploy.progress', p), onChanged: (c) => events.emit('deploy.changed', c), onLog: (l) => events.emit('deploy.log', l) },
+  });
+  deploy.start();
+
   // The key goes only where the agent itself would send it: the effective provider URL.
   const provider = new ProviderService({
     savedBaseUrl: () => resolveProvider(settings.get().provider, env, null).baseUrl,
     secrets,
+  });
+
+  const mcp = await createMcpService({
+    userData: options.userData,
+    secrets,
+    scrubber,
+    scrub,
+    env,
+    clientVersion: pkg.version,
+    events,
+    shutdown,
+    notices,
+    subscriptions,
   });
 
   const agent = await createAgentServices({
@@ -195,17 +259,23 @@ export async function createServices(options: ServicesOptions): Promise<Services
     vault,
     artifacts: artifactServices.store,
     backends,
+    liveReload,
     python,
     events,
     shutdown,
     notices,
     scrub,
+    mcp,
+    checkpoints: agentCheckpointsPort(history, checkpoints),
+    datasources,
+    grants,
   });
 
   const artifactRemoval = new ArtifactRemoval({
     trash: (slug) => artifactServices.store.delete(slug, 'user'),
     backends,
     scratchpads: agent.scratchpads,
+    history,
   });
   const artifactReveal = new ArtifactReveal({
     store: artifactServices.store,
@@ -239,12 +309,16 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return status.problem ? { available: status.keychainAvailable, problem: status.problem } : { available: status.keychainAvailable };
     },
     backends: () => backends.list().filter((b) => b.state !== 'stopped'),
+    ...(python.sandbox ? { isolation: (refresh: boolean) => python.sandbox!.status(refresh) } : {}),
     notices: () => notices.list(),
     scrub,
   });
 
   return {
     agent,
+    history,
+    checkpoints,
+    mcp,
     userData: options.userData,
     resourcesDir,
     promptsDir,
@@ -258,17 +332,22 @@ export async function createServices(options: ServicesOptions): Promise<Services
     scrub,
     secrets,
     vault,
+    datasources,
     workspaceDir,
     preview,
     python,
     backends,
+    liveReload,
+    thumbnails,
     publish,
+    deploy,
     artifacts: artifactServices.store,
     artifactReaders: artifactServices.readers,
     artifactRemoval,
     artifactReveal,
     provider,
     diagnostics,
+    grants,
     appSecrets,
     workspaceSetting,
     appInfo,

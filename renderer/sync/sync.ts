@@ -5,8 +5,13 @@ import { useBackends } from '../features/backends/store';
 import { useChat } from '../features/chat/store';
 import { useGallery } from '../features/gallery/store';
 import { usePreview } from '../features/preview/store';
+import { useLive } from '../features/preview/live-reload/store';
+import { useThumbnails } from '../features/gallery/thumbnails';
 import { usePublish } from '../features/publish/store';
+import { deploymentChanged, useDeploy } from '../features/deploy/store';
+import { useHistory } from '../features/history/store';
 import { useVault } from '../features/vault/store';
+import { useMcp } from '../features/mcp/store';
 import { useSettings } from '../stores/settings';
 import { useShell } from '../stores/shell';
 
@@ -28,14 +33,22 @@ export const eventHandlers: { [E in EventName]: (payload: EventPayload<E>) => vo
     } else gallery.applyChanges(changes);
     usePreview.getState().applyChanges(changes, rescan === true);
     usePublish.getState().applyChanges(changes, rescan === true);
+    if (!rescan) useLive.getState().applyChanges(changes);
   },
+  'preview.thumbnailChanged': ({ slug }) => useThumbnails.getState().changed(slug),
   'publish.progress': (p) => usePublish.getState().setProgress(p),
   'publish.changed': ({ slug }) => {
     // Only a status something shows is worth a call; others load when their card appears.
     const publish = usePublish.getState();
     if (slug in publish.statuses) void publish.refresh(slug);
   },
+  'deploy.progress': (p) => useDeploy.getState().addProgress(p),
+  'deploy.changed': () => deploymentChanged(),
+  'deploy.log': ({ id, text }) => useDeploy.getState().appendLog(id, text),
+  'history.changed': ({ slug }) => useHistory.getState().changed(slug),
   'backends.state': (status) => useBackends.getState().setStatus(status),
+  'mcp.changed': (list) => useMcp.getState().setServers(list),
+  'mcp.permissions': (pending) => useMcp.getState().setPending(pending),
   'backends.log': ({ slug, lines }) => useBackends.getState().appendLogs(slug, lines),
   'backends.progress': ({ slug, lines }) => useBackends.getState().appendProgress(slug, lines),
 };
@@ -56,6 +69,7 @@ function onConnection(connected: boolean): void {
   const chat = useChat.getState();
   if (chat.activeId) void chat.open(chat.activeId);
   void chat.refreshList();
+  void useMcp.getState().loadPending();
   const gallery = useGallery.getState();
   if (gallery.loaded) void gallery.load();
   usePreview.getState().reload();

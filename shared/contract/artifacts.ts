@@ -85,6 +85,8 @@ export type CreateArtifactInput = z.input<typeof createArtifactInputSchema>;
 
 export const updateArtifactInputSchema = z.object({
   primary: z.string().max(4096).nullable().optional(),
+  /** Restoring a checkpoint brings the description back. */
+  description: z.string().max(5000).optional(),
   port: z.number().int().min(1).max(65535).nullable().optional(),
   datasources: z.array(datasourceRefSchema).max(64).optional(),
 });

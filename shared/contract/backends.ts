@@ -20,6 +20,16 @@ export const backendStatusSchema = z.object({
   warning: z.string().optional(),
   pid: z.number().int().optional(),
   startedAt: z.string().optional(),
+  /** Declared datasources the user has not allowed yet (`<engine>-<name>`): the backend runs without them. */
+  pendingGrants: z.array(z.string()).optional(),
+  /**
+   * A live restart after a code change (`*.py`, `requirements.txt`): `restarting` while the new
+   * version installs and starts (the old one keeps serving), `failed` when it did not start —
+   * the old version still serves; `error` and `logTail` say why. Absent when none is pending.
+   */
+  reload: z
+    .object({ phase: z.enum(['restarting', 'failed']), error: z.string().optional(), logTail: z.string().optional() })
+    .optional(),
 });
 export type BackendStatus = z.infer<typeof backendStatusSchema>;
 

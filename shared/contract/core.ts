@@ -69,6 +69,20 @@ export const errorReasons = [
   'keychain-unavailable',
   /** No usable Python interpreter. */
   'python-missing',
+  /** The disk (or the user's quota) is full: free space, then try again. */
+  'disk-full',
+  /** The folder is on a read-only disk or mount. */
+  'disk-read-only',
+  /** The OS refused access to a file or folder. */
+  'permission-denied',
+  /** A path goes round in a loop of symbolic links, or is a link where a file must be. */
+  'link-loop',
+  /** Kiln (or the system) has too many files open. */
+  'too-many-open-files',
+  /** A FIFO, socket, device or folder where a plain file was expected. */
+  'not-regular-file',
+  /** A file is larger than Kiln reads for this purpose. */
+  'file-too-large',
 ] as const;
 export type ErrorReason = (typeof errorReasons)[number];
 

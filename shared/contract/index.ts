@@ -3,12 +3,17 @@ import { appEndpoints, appEvents } from './app';
 import { settingsEndpoints, settingsEvents } from './settings';
 import { diagnosticsEndpoints } from './diagnostics';
 import { vaultEndpoints, vaultEvents } from './vault';
+import { datasourcesEndpoints } from './datasources';
 import { providerEndpoints } from './provider';
 import { artifactsEndpoints, artifactsEvents } from './artifacts';
 import { previewEndpoints, previewEvents } from './preview';
 import { publishEndpoints, publishEvents } from './publish';
+import { deployEndpoints, deployEvents } from './deploy';
 import { backendsEndpoints, backendsEvents } from './backends';
 import { chatEndpoints, chatEvents } from './chat';
+import { mcpEndpoints, mcpEvents } from './mcp';
+import { historyEndpoints, historyEvents } from './history';
+import { grantsEndpoints } from './grants';
 
 /**
  * The whole contract. Each domain adds its endpoints and events here, once; the router,
@@ -20,11 +25,16 @@ export const endpoints = {
   ...settingsEndpoints,
   ...diagnosticsEndpoints,
   ...vaultEndpoints,
+  ...datasourcesEndpoints,
   ...providerEndpoints,
   ...artifactsEndpoints,
   ...previewEndpoints,
   ...publishEndpoints,
+  ...deployEndpoints,
   ...backendsEndpoints,
+  ...mcpEndpoints,
+  ...historyEndpoints,
+  ...grantsEndpoints,
 };
 
 export const events = {
@@ -35,7 +45,10 @@ export const events = {
   ...artifactsEvents,
   ...previewEvents,
   ...publishEvents,
+  ...deployEvents,
   ...backendsEvents,
+  ...mcpEvents,
+  ...historyEvents,
 };
 
 export type Endpoints = typeof endpoints;

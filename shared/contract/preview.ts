@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { slugSchema } from '../artifacts/rules';
-import { defineEndpoint } from './core';
+import { defineEndpoint, defineEvent } from './core';
+
+/** A thumbnail as the previewed page produced it: a PNG data URL (checked again in main). */
+const MAX_THUMB_CHARS = 4_300_000;
 
 export const previewEndpoints = {
   /**
@@ -11,6 +14,29 @@ export const previewEndpoints = {
     input: z.object({ slug: slugSchema }).strict(),
     output: z.object({ url: z.string() }),
   }),
+  /** Whether the preview follows edits by itself (reload, backend restart); on unless turned off. */
+  'preview.liveReload': defineEndpoint('preview.liveReload', {
+    input: z.object({ slug: slugSchema }).strict(),
+    output: z.object({ on: z.boolean() }),
+  }),
+  /** Turns live reload on or off for one artifact (remembered in the workspace). */
+  'preview.setLiveReload': defineEndpoint('preview.setLiveReload', {
+    input: z.object({ slug: slugSchema, on: z.boolean() }).strict(),
+    output: z.object({ on: z.boolean() }),
+  }),
+  /** Stores the picture of a previewed page for its gallery card (PNG, ≤ 640 px wide, ≤ 4 MP). */
+  'preview.saveThumbnail': defineEndpoint('preview.saveThumbnail', {
+    input: z.object({ slug: slugSchema, png: z.string().max(MAX_THUMB_CHARS) }).strict(),
+    output: z.object({ updatedAt: z.string() }),
+  }),
+  /** The stored picture (a PNG data URL), or null: the card then shows the type icon. */
+  'preview.thumbnail': defineEndpoint('preview.thumbnail', {
+    input: z.object({ slug: slugSchema }).strict(),
+    output: z.object({ png: z.string().nullable(), updatedAt: z.string().nullable() }),
+  }),
 };
 
-export const previewEvents = {};
+export const previewEvents = {
+  /** A new thumbnail was stored for the artifact: its gallery card reads it again. */
+  'preview.thumbnailChanged': defineEvent('preview.thumbnailChanged', z.object({ slug: z.string() })),
+};

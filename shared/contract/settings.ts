@@ -13,6 +13,9 @@ import { defineEndpoint, defineEvent } from './core';
  */
 export const DEFAULT_PUBLISH_URL = 'https://view.mindshub.ai';
 
+/** Settings → Python & Backends → "Isolate apps" (docs/security.md). */
+export const isolationModes = ['prefer', 'require', 'off'] as const;
+
 export const providerPresets = ['openai', 'ollama', 'lmstudio', 'openrouter', 'custom'] as const;
 
 function section<S extends z.ZodRawShape>(shape: S, defaults: z.infer<z.ZodObject<S>>) {
@@ -58,8 +61,10 @@ const python = section(
     systemSitePackages: z.boolean(),
     pipArgs: z.array(z.string().max(512)).max(64),
     installTimeoutSec: z.number().int().min(5).max(3600),
+    /** Run backends, pip and the scratchpad in the OS sandbox: where available (prefer), always (require), never (off). */
+    isolateApps: z.enum(isolationModes),
   },
-  { interpreter: '', systemSitePackages: false, pipArgs: [], installTimeoutSec: 600 },
+  { interpreter: '', systemSitePackages: false, pipArgs: [], installTimeoutSec: 600, isolateApps: 'prefer' },
 );
 
 const backends = section(
@@ -82,7 +87,17 @@ const ui = section(
   { firstRunDone: false, sidebarWidth: 260, previewWidth: 560, previewOpen: true },
 );
 
-const sections = { appearance, workspace, provider, publish, python, backends, ui };
+/** Checkpoint retention (docs/checkpoints.md): younger than `retentionDays` or among the last `keepLast` are kept. */
+const history = section(
+  {
+    retentionDays: z.number().int().min(1).max(3650),
+    keepLast: z.number().int().min(1).max(10_000),
+    maxMB: z.number().int().min(10).max(100_000),
+  },
+  { retentionDays: 30, keepLast: 50, maxMB: 500 },
+);
+
+const sections = { appearance, workspace, provider, publish, python, backends, ui, history };
 
 export const settingsSchema = z
   .object({
@@ -93,6 +108,7 @@ export const settingsSchema = z
     python: sections.python.full,
     backends: sections.backends.full,
     ui: sections.ui.full,
+    history: sections.history.full,
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -109,6 +125,7 @@ export const settingsPatchSchema = z
     python: sections.python.patch,
     backends: sections.backends.patch,
     ui: sections.ui.patch,
+    history: sections.history.patch,
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

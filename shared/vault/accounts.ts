@@ -43,3 +43,25 @@ export function datasourceSecretAccount(engine: string, name: string, field: str
 export function isAppSecretAccount(account: string): account is AppSecretAccount {
   return (appSecretAccounts as readonly string[]).includes(account);
 }
+
+const MCP_PREFIX = 'mcp.';
+
+/**
+ * A secret environment value or header of an MCP server (Settings → Tools), by server name:
+ * `mcp.<server>.env.<NAME>`, `mcp.<server>.header.<Name>`. It scrubs as `[MCP_<SERVER>_ENV_<NAME>]`.
+ */
+export function mcpSecretAccount(server: string, kind: 'env' | 'header', name: string): string {
+  return `${MCP_PREFIX}${server}.${kind}.${name}`;
+}
+
+/** The prefix of every secret account of one MCP server (to move or remove them all). */
+export function mcpSecretPrefix(server: string): string {
+  return `${MCP_PREFIX}${server}.`;
+}
+
+/** Credentials of a deploy target (TLS certificates and key, SSH key and passphrase), by target id. */
+export const deployCredentialKinds = ['tlsCa', 'tlsCert', 'tlsKey', 'sshKey', 'sshPassphrase'] as const;
+export type DeployCredentialKind = (typeof deployCredentialKinds)[number];
+export function deployCredentialAccount(targetId: string, kind: DeployCredentialKind): string {
+  return `deploy.${targetId}.${kind}`;
+}

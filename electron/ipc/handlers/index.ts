@@ -8,8 +8,13 @@ import { providerHandlers } from './provider';
 import { artifactsHandlers } from './artifacts';
 import { previewHandlers } from './preview';
 import { publishHandlers } from './publish';
+import { deployHandlers } from './deploy';
 import { backendsHandlers } from './backends';
 import { chatHandlers } from './chat';
+import { historyHandlers } from './history';
+import { mcpHandlers } from './mcp';
+import { datasourcesHandlers } from './datasources';
+import { grantsHandlers } from './grants';
 
 /** Every contract endpoint gets exactly one handler; the type makes a missing one a compile error. */
 export function createHandlers(s: Services): HandlerMap {
@@ -23,6 +28,11 @@ export function createHandlers(s: Services): HandlerMap {
     ...artifactsHandlers(s),
     ...previewHandlers(s),
     ...publishHandlers(s),
+    ...deployHandlers(s),
     ...backendsHandlers(s),
+    ...mcpHandlers(s),
+    ...historyHandlers(s),
+    ...datasourcesHandlers(s),
+    ...grantsHandlers(s),
   };
 }

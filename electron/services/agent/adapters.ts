@@ -1,7 +1,9 @@
 import type { ArtifactRecord } from '../../../shared/contract/artifacts';
 import type { ArtifactStore } from '../artifacts/store';
 import type { BackendSupervisor } from '../backends/supervisor';
+import type { LiveReload } from '../backends/live-reload';
 import type { PythonService } from '../python/python-service';
+import type { DatasourceGrants } from '../grants/split';
 import type { VaultService } from '../vault/vault-service';
 import type { AgentArtifactRecord, AgentArtifacts, AgentBackends, AgentPython, AgentVault } from './ports';
 
@@ -57,8 +59,9 @@ export function vaultPort(vault: VaultService): AgentVault {
   };
 }
 
-export function backendsPort(supervisor: BackendSupervisor): AgentBackends {
+export function backendsPort(supervisor: BackendSupervisor, live?: LiveReload): AgentBackends {
   return {
+    ...(live ? { afterWrite: (slug: string, rel: string) => live.afterWrite(slug, rel) } : {}),
     launch: (slug) => supervisor.launch(slug),
     stop: (slug) => supervisor.stop(slug),
     status: (slug) => supervisor.status(slug),
@@ -67,6 +70,6 @@ export function backendsPort(supervisor: BackendSupervisor): AgentBackends {
 }
 
 /** The scratchpad runs in the artifact's own venv (created on first use, like the backend's). */
-export function pythonPort(python: PythonService): AgentPython {
-  return { interpreterFor: async (slug) => (await python.ensureVenv(slug)).python };
+export function pythonPort(python: PythonService, grants?: DatasourceGrants): AgentPython {
+  return { interpreterFor: async (slug) => (await python.ensureVenv(slug)).python, ...(python.sandbox ? { sandbox: python.sandbox } : {}), ...(grants ? { grants } : {}) };
 }

@@ -3,6 +3,7 @@ import type { ChatEvent, ChatLogEntry, ChatStreamEvent, ConversationSummary, Tur
 import { KilnError, isKilnError } from '../../../shared/contract/core';
 import { summarise, type ConversationStore } from './conversation-store';
 import { historyFromLog } from './history';
+import { tailOfLog } from '../../../shared/chat/tail';
 import type { ChatCompletionMessageParam, ModelClient } from './model-client';
 import type { AgentArtifacts, ProviderSettings } from './ports';
 import type { ToolRegistry } from './tools/registry';
@@ -34,6 +35,11 @@ export interface ChatServiceDeps {
   emit: (event: ChatStreamEvent) => void;
   recordTurn: AgentArtifacts['recordTurn'];
   limits?: Partial<ChatLimits>;
+  /** Checkpoints: told when a turn starts and ends (with the artifacts its tools wrote). */
+  turnHooks?: {
+    started(): void;
+    finished(t: { conversationId: string; turnId: string; status: TurnStatus; touched: string[] }): Promise<void>;
+  };
   /** Told about failures nobody is waiting for (provenance writes). */
   onBackgroundError?: (message: string, details?: string) => void;
 }
@@ -71,8 +77,9 @@ export class ChatService {
   /** Seals turns a crash left open, in every conversation. Run once at start. */
   async sealInterrupted(): Promise<number> {
     let sealed = 0;
-    for (const summary of await this.deps.store.list()) {
-      sealed += await this.sealConversation(summary.id);
+    // Only logs the index says have an open turn are read (not all of them, at every start).
+    for (const id of await this.deps.store.withOpenTurns()) {
+      sealed += await this.sealConversation(id);
     }
     return sealed;
   }
@@ -110,10 +117,11 @@ export class ChatService {
     return hits;
   }
 
-  async get(id: string): Promise<{ summary: ConversationSummary; entries: ChatLogEntry[] }> {
+  async get(id: string, tailTurns?: number): Promise<{ summary: ConversationSummary; entries: ChatLogEntry[]; earlier: number }> {
     await this.sealConversation(id);
     const entries = await this.deps.store.read(id);
-    return { summary: summarise(id, entries, this.running.has(id)), entries };
+    const summary = summarise(id, entries, this.running.has(id));
+    return tailTurns === undefined ? { summary, entries, earlier: 0 } : { summary, ...tailOfLog(entries, tailTurns) };
   }
 
   async create(title?: string): Promise<ConversationSummary> {
@@ -180,6 +188,7 @@ export class ChatService {
       this.running.delete(id);
       throw error;
     }
+    this.deps.turnHooks?.started();
     turn.done = this.runTurn(id, turnId, prompt, controller.signal).finally(() => this.running.delete(id));
     return { conversationId: id, turnId };
   }
@@ -269,7 +278,7 @@ export class ChatService {
           if (signal.aborted) break;
           void post({ type: 'tool_call_started', turnId, callId: call.id, name: call.name, args: call.shownArgs });
           const started = performance.now();
-          const outcome: ToolResult = await this.deps.tools.execute(call.name, call.arguments, ctx);
+          const outcome: ToolResult = await this.deps.tools.execute(call.name, call.arguments, { ...ctx, callId: call.id });
           const shown = truncateResult(scrubToJson(outcome, this.deps.scrub), this.limits.maxToolResultChars);
           await post({
             type: 'tool_call_finished',
@@ -303,6 +312,10 @@ export class ChatService {
     }
     await post({ type: 'turn_finished', turnId, status });
     await this.recordProvenance(id, turnId, prompt, touched);
+    // A turn that changed files gets a checkpoint per artifact; a stopped or failed one an "Interrupted" one.
+    await this.deps.turnHooks?.finished({ conversationId: id, turnId, status, touched: [...touched.keys()] }).catch((error: unknown) => {
+      this.deps.onBackgroundError?.('Kiln could not save a checkpoint after this turn.', (error as Error).message);
+    });
   }
 
   private async recordProvenance(id: string, turnId: string, prompt: string, touched: Map<string, Set<string>>): Promise<void> {

@@ -1,3 +1,6 @@
+import type { PythonSandbox } from '../sandbox/port';
+import type { DatasourceGrants } from '../grants/split';
+
 /**
  * The narrow views of other services the agent needs. The composition root adapts the real
  * services to these; tests pass real implementations too. Keeping them narrow means the agent
@@ -59,6 +62,8 @@ export interface AgentBackendStatus {
   error?: string;
   logTail?: string;
   warning?: string;
+  /** A live restart after a code change: in progress, or failed (the old version serves). */
+  reload?: { phase: 'restarting' | 'failed'; error?: string; logTail?: string };
 }
 
 export interface AgentBackends {
@@ -66,11 +71,17 @@ export interface AgentBackends {
   stop(slug: string): Promise<AgentBackendStatus>;
   status(slug: string): Promise<AgentBackendStatus> | AgentBackendStatus;
   logs(slug: string, tail: number): Promise<string[]>;
+  /** After a write: what the backend restart it caused came to, or null when it caused none. */
+  afterWrite?(slug: string, rel: string): Promise<AgentBackendStatus | null>;
 }
 
 export interface AgentPython {
   /** The interpreter to run an artifact's scratchpad with (its venv, created if needed). */
   interpreterFor(slug: string): Promise<string>;
+  /** The OS sandbox the scratchpad runs in (docs/security.md); absent = unsandboxed. */
+  sandbox?: PythonSandbox;
+  /** Datasource consent: the scratchpad gets only granted datasources (absent = all declared). */
+  grants?: DatasourceGrants;
 }
 
 export interface ProviderSettings {

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { KilnError } from '../../../shared/contract/core';
+import path from 'node:path';
 import { childEnv } from '../process/child-env';
+import { sandboxedCommand, type PythonSandbox } from '../sandbox/port';
+import type { SandboxedCommand } from '../sandbox/types';
 
 /**
  * A persistent Python process per artifact: variables, imports and loaded data survive
@@ -60,6 +63,8 @@ export interface ScratchpadStart {
 /** Kiln's own environment, read through the one child-env builder; tests pass their own. */
 export interface ScratchpadOptions {
   hostEnv?: NodeJS.ProcessEnv;
+  /** Runs the interpreter in the OS sandbox (artifact folder writable, venv read-only). */
+  sandbox?: PythonSandbox;
 }
 
 /** The whole environment of a scratchpad: the child base, Python's I/O settings, the declared `DS_*`. */
@@ -80,11 +85,11 @@ class Kernel {
   dead = false;
   readonly signature: string;
 
-  constructor(start: ScratchpadStart, hostEnv: NodeJS.ProcessEnv) {
+  constructor(start: ScratchpadStart, cmd: SandboxedCommand) {
     this.signature = signatureOf(start);
-    this.child = spawn(start.interpreter, ['-u', '-c', DRIVER], {
+    this.child = spawn(cmd.file, [...cmd.args, '-u', '-c', DRIVER], {
       cwd: start.cwd,
-      env: scratchpadEnv(start, hostEnv),
+      env: cmd.env,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
@@ -166,9 +171,11 @@ function signatureOf(start: ScratchpadStart): string {
 export class PythonScratchpads {
   private readonly kernels = new Map<string, Kernel>();
   private readonly hostEnv: NodeJS.ProcessEnv;
+  private readonly sandbox: PythonSandbox | undefined;
 
   constructor(options: ScratchpadOptions = {}) {
     this.hostEnv = options.hostEnv ?? process.env;
+    this.sandbox = options.sandbox;
   }
 
   async run(
@@ -187,7 +194,9 @@ export class PythonScratchpads {
       kernel = undefined;
     }
     if (!kernel) {
-      kernel = new Kernel(start, this.hostEnv);
+      const venvDir = path.dirname(path.dirname(start.interpreter));
+      const cmd = await sandboxedCommand(this.sandbox, { kind: 'scratchpad', python: start.interpreter, artifactDir: start.cwd, venvDir, env: scratchpadEnv(start, this.hostEnv) });
+      kernel = new Kernel(start, cmd);
       this.kernels.set(slug, kernel);
     }
     const k = kernel;

@@ -1,5 +1,6 @@
 import type { ArtifactStore } from '../artifacts/store';
 import type { BackendSupervisor } from '../backends/supervisor';
+import type { LiveReload } from '../backends/live-reload';
 import type { EventBus } from '../events/event-bus';
 import type { ShutdownRegistry } from '../lifecycle/shutdown';
 import type { NoticeLog } from '../notices/notice-log';
@@ -7,8 +8,12 @@ import type { PythonService } from '../python/python-service';
 import type { SettingsStore } from '../settings/settings-store';
 import type { VaultService } from '../vault/vault-service';
 import { artifactPort, backendsPort, pythonPort, vaultPort } from './adapters';
+import type { DatasourceGrants } from '../grants/split';
 import { createAgent, type Agent } from './index';
 import { resolveProvider } from './provider';
+import type { McpToolsPort } from './tools/mcp-tools';
+import type { AgentCheckpoints } from './tools/checkpoint-tools';
+import type { AgentDatasources } from './tools/datasource-tools';
 
 export interface AgentWiring {
   workspaceDir: () => string;
@@ -20,11 +25,21 @@ export interface AgentWiring {
   vault: VaultService;
   artifacts: ArtifactStore;
   backends: BackendSupervisor;
+  /** Tells write_file what the backend restart its write caused came to. */
+  liveReload?: LiveReload;
   python: PythonService;
   events: EventBus;
   shutdown: ShutdownRegistry;
   notices: NoticeLog;
   scrub: (text: string) => string;
+  /** Datasource consent: the scratchpad gets only the datasources the user allowed. */
+  grants?: DatasourceGrants;
+  /** The user's MCP servers (`McpService`): their tools next to Kiln's. */
+  mcp?: McpToolsPort;
+  /** Checkpoints (history service): the agent's tools and the turn-end checkpoint. */
+  checkpoints?: AgentCheckpoints;
+  /** Connectors for the agent's describe_datasource / query_datasource. */
+  datasources?: AgentDatasources;
 }
 
 /** Builds the agent from the real services (called once by the composition root). */
@@ -34,14 +49,17 @@ export async function createAgentServices(w: AgentWiring): Promise<Agent> {
     promptsDir: w.promptsDir,
     artifacts: artifactPort(w.artifacts),
     vault: vaultPort(w.vault),
-    backends: backendsPort(w.backends),
-    python: pythonPort(w.python),
+    backends: backendsPort(w.backends, w.liveReload),
+    python: pythonPort(w.python, w.grants),
     provider: async () => {
       return resolveProvider(w.settings.get().provider, w.env, await w.providerApiKey());
     },
     scrub: w.scrub,
     emit: (event) => w.events.emit('chat.event', event),
     onBackgroundError: (message, details) => w.notices.add('warning', message, details),
+    ...(w.mcp ? { mcp: w.mcp } : {}),
+    ...(w.checkpoints ? { checkpoints: w.checkpoints } : {}),
+    ...(w.datasources ? { datasources: w.datasources } : {}),
   });
   w.shutdown.register('agent', () => agent.shutdown());
   // A turn that was streaming when Kiln last stopped is marked interrupted now.

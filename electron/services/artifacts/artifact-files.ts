@@ -2,8 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isBackendLog, isMetadataFile, isPublishStateFile } from '../../../shared/artifacts/rules';
 import type { ChangeAuthor, FileEntry } from '../../../shared/contract/artifacts';
-import { KilnError } from '../../../shared/contract/core';
+import { KilnError, isKilnError } from '../../../shared/contract/core';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { notRegularError, openRegular, safeReadFile } from '../fs/safe-read';
 import { normalizeRelPath } from './confine';
 import { isContentPath, walkFiles } from './files';
 import { bookkeepingAlias } from './hard-links';
@@ -55,6 +56,29 @@ export class ArtifactFiles {
     return { path: rel, bytes: typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength };
   }
 
+  /**
+   * Writes and removes several content files as one change (a history restore): each path
+   * confined and checked like `write` and `remove`; one change event for all of them.
+   */
+  async apply(slug: string, writes: { path: string; data: Uint8Array }[], removes: string[], by: ChangeAuthor): Promise<string[]> {
+    const rels: string[] = [];
+    for (const w of writes) {
+      const { rel, abs, dir } = await this.content(slug, w.path, 'replace');
+      if ((await fs.lstat(abs).catch(() => null))?.isDirectory()) await this.d.own.during([abs], () => fs.rm(abs, { recursive: true, force: true }));
+      await this.makeParents(dir, rel);
+      await this.d.own.during([abs], () => writeFileAtomic(abs, w.data));
+      rels.push(rel);
+    }
+    for (const r of removes) {
+      const { rel, abs } = await this.content(slug, r, 'replace');
+      if (!(await fs.lstat(abs).catch(() => null))) continue;
+      await this.d.own.during([abs], () => fs.rm(abs, { recursive: true, force: true }));
+      rels.push(rel);
+    }
+    if (rels.length > 0) await this.d.changed(slug, rels, by);
+    return rels;
+  }
+
   /** Removes a file or a folder with everything in it; false when there was nothing. One change event. */
   async remove(slug: string, relPath: string, by: ChangeAuthor): Promise<boolean> {
     const { rel, abs } = await this.content(slug, relPath, 'replace');
@@ -72,9 +96,10 @@ export class ArtifactFiles {
       throw new KilnError('UNSUPPORTED', `"${file.path}" is ${file.bytes} bytes, more than the ${opts.maxBytes} that can be read here.`);
     }
     try {
-      return { path: file.path, data: await fs.readFile(file.abs) };
+      // Opened without blocking and checked again: the file may have become a FIFO since `regular`.
+      return { path: file.path, data: await safeReadFile(file.abs, { maxBytes: opts.maxBytes ?? Number.MAX_SAFE_INTEGER, followLinks: true, label: file.path }) };
     } catch (error) {
-      throw readError(file.path, error);
+      throw isKilnError(error) ? error : readError(file.path, error);
     }
   }
 
@@ -83,9 +108,9 @@ export class ArtifactFiles {
     const file = await this.regular(slug, relPath);
     let handle;
     try {
-      handle = await fs.open(file.abs, 'r');
+      ({ handle } = await openRegular(file.abs, { maxBytes: Number.MAX_SAFE_INTEGER, followLinks: true, label: file.path }));
     } catch (error) {
-      throw readError(file.path, error);
+      throw isKilnError(error) ? error : readError(file.path, error);
     }
     try {
       const want = Math.min(file.bytes, maxBytes);
@@ -109,7 +134,8 @@ export class ArtifactFiles {
     } catch {
       throw new KilnError('NOT_FOUND', `"${rel}" does not exist in this artifact.`);
     }
-    if (!st.isFile()) throw new KilnError('UNSUPPORTED', `"${rel}" is not a regular file.`);
+    if (st.isDirectory()) throw new KilnError('UNSUPPORTED', `"${rel}" is not a regular file.`);
+    if (!st.isFile()) throw notRegularError(`"${rel}"`, st);
     const alias = await bookkeepingAlias(dir, st);
     if (alias) throw new KilnError('FORBIDDEN', `${rel} is another name (a hard link) of ${alias}. ${reservedMessage(alias)}`, undefined, 'reserved-file');
     return { path: rel, abs, bytes: st.size, mtimeMs: st.mtimeMs };

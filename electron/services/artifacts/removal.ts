@@ -11,6 +11,8 @@ export interface ArtifactRemovalDeps {
   };
   /** The agent's per-artifact Python scratchpads. */
   scratchpads: { reset(slug: string): unknown };
+  /** Checkpoints: the artifact's history goes to the trash with it. */
+  history?: { prepareRemoval(slug: string): Promise<() => Promise<void>> };
 }
 
 /**
@@ -24,6 +26,9 @@ export class ArtifactRemoval {
   async remove(slug: string): Promise<RemovalResult> {
     if (this.deps.backends.status(slug).state !== 'stopped') await this.deps.backends.stop(slug);
     this.deps.scratchpads.reset(slug);
-    return this.deps.trash(slug);
+    const moveHistory = await this.deps.history?.prepareRemoval(slug);
+    const result = await this.deps.trash(slug);
+    await moveHistory?.();
+    return result;
   }
 }

@@ -16,12 +16,15 @@ import { Emitter, type Disposable } from '../../../shared/lib/emitter';
 import { KeyedQueue } from '../concurrency/keyed-queue';
 import { ArtifactFiles } from './artifact-files';
 import { normalizeRelPath } from './confine';
-import { isContentPath, sameFiles, walkFiles } from './files';
+import { isContentPath, recordFiles, sameFiles } from './files';
 import { ListIndex } from './list-index';
 import { OwnWrites } from './own-writes';
 import { ArtifactPaths } from './paths';
 import { applyTurn, cleanName, loadRecord, readRecord, recordPaths, writeRecord, type TurnInput } from './records';
 import { baseSlug, newArtifactId } from './slug';
+import { buildAndPlace } from './new-folder';
+import { recoverArtifactsRoot, type RecoveryReport } from './recover';
+import { diskError } from '../fs/disk-errors';
 import { isoSeconds } from './time';
 
 export type { TurnInput } from './records';
@@ -138,7 +141,7 @@ export class ArtifactStore {
   async open(slug: string): Promise<ArtifactRecord> {
     const dir = await this.dir(slug);
     const record = await loadRecord(dir, slug);
-    record.files = await walkFiles(dir);
+    record.files = await recordFiles(dir, record.files);
     return record;
   }
 
@@ -208,7 +211,7 @@ export class ArtifactStore {
     return this.queue.run(dir, async () => {
       const read = await readRecord(dir, slug);
       if (!read.ok) return false;
-      const files = await walkFiles(dir);
+      const files = await recordFiles(dir, read.record.files);
       if (sameFiles(files, read.record.files)) return false;
       const item = await this.save(dir, read.record);
       this.emit({ slug, kind: 'files', by, item });
@@ -224,14 +227,11 @@ export class ArtifactStore {
     const name = trimmed === '' ? baseSlug('') : trimmed;
     const primary = parsed.data.primary && parsed.data.primary.trim() !== '' ? normalizeRelPath(parsed.data.primary.trim()) : null;
     const id = newArtifactId();
-    const slug = await this.paths.allocate(name, id);
-    const dir = path.join(this.root(), slug);
-    this.own.written(dir);
     const stamp = isoSeconds(this.now());
     const record: ArtifactRecord = {
       schemaVersion: 1,
       id,
-      slug,
+      slug: '',
       createdAt: stamp,
       updatedAt: stamp,
       name,
@@ -243,15 +243,14 @@ export class ArtifactStore {
       files: [],
       provenance: [],
     };
-    let item: ArtifactListItem;
+    let placed: { slug: string; dir: string };
     try {
-      item = await this.queue.run(dir, () => this.save(dir, record, false));
+      placed = await buildAndPlace({ root: this.root(), paths: this.paths, own: this.own }, name, record);
     } catch (error) {
-      // The folder is brand new and ours: don't leave a half-made artifact behind.
-      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      this.own.removed(dir);
-      throw new KilnError('IO', `Could not create the artifact "${name}".`, (error as Error).message);
+      throw diskError(error, `create the artifact "${name}"`) ?? new KilnError('IO', `Could not create the artifact "${name}".`, (error as Error).message);
     }
+    const { slug, dir } = placed;
+    const item = this.index.saved(dir, record);
     this.emit({ slug, kind: 'created', by, item });
     return record;
   }
@@ -273,6 +272,7 @@ export class ArtifactStore {
       if (primary !== undefined) record.primary = primary;
       if (p.port !== undefined) record.port = p.port;
       if (p.datasources !== undefined) record.datasources = p.datasources;
+      if (p.description !== undefined) record.description = p.description.trim();
     });
   }
 
@@ -327,6 +327,14 @@ export class ArtifactStore {
 
   // ── internals ────────────────────────────────────────────────────────────────────────
 
+  /** At start: finishes or removes what a crash left (create temp folders, stray temp files). */
+  recoverAtStart(): Promise<RecoveryReport> {
+    return recoverArtifactsRoot(this.root()).then((report) => {
+      if (report.restored.length > 0 || report.removed > 0) this.rescan();
+      return report;
+    });
+  }
+
   /** Load, change, save in the artifact's queue; one `record` change. */
   private async changeRecord(slug: string, by: ChangeAuthor, change: (record: ArtifactRecord) => void): Promise<ArtifactRecord> {
     const dir = await this.dir(slug);
@@ -350,7 +358,7 @@ export class ArtifactStore {
   private async reconcileIn(dir: string, slug: string): Promise<ArtifactListItem | null> {
     const read = await readRecord(dir, slug);
     if (read.ok) {
-      const files = await walkFiles(dir);
+      const files = await recordFiles(dir, read.record.files);
       if (!sameFiles(files, read.record.files)) return this.save(dir, read.record);
     }
     this.index.invalidate(slug);
@@ -359,7 +367,7 @@ export class ArtifactStore {
 
   /** Reconciles files[], bumps updatedAt (except on create), writes metadata.json and README.md. */
   private async save(dir: string, record: ArtifactRecord, bump = true): Promise<ArtifactListItem> {
-    record.files = await walkFiles(dir);
+    record.files = await recordFiles(dir, record.files);
     if (bump) record.updatedAt = isoSeconds(this.now());
     await this.own.during(recordPaths(dir), () => writeRecord(dir, record));
     return this.index.saved(dir, record);

@@ -1,5 +1,7 @@
 /** The part of an artifact record the backends read. */
 export interface BackendArtifactRecord {
+  /** The artifact's id: datasource grants are kept by it. */
+  id: string;
   type: string;
   primary: string | null;
   datasources: { engine: string; name: string }[];

@@ -1,7 +1,6 @@
 import { KeyedQueue } from '../concurrency/keyed-queue';
 import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
-import path from 'node:path';
 import { isFullstackType } from '../../../shared/artifacts/rules';
 import { KilnError, isKilnError } from '../../../shared/contract/core';
 import type { BackendState, BackendStatus } from '../../../shared/contract/backends';
@@ -9,8 +8,11 @@ import type { PythonService } from '../python/python-service';
 import type { ArtifactsPort } from './artifacts-port';
 import { datasourceSlug } from '../../../shared/vault/catalog';
 import { childEnv } from '../process/child-env';
+import { sandboxedCommand, type PythonSandbox } from '../sandbox/port';
+import { grantedDatasources, type DatasourceGrants } from '../grants/split';
 import { backendLogPath, LogSink, readLogTail } from './log-sink';
-import { PidRegistry } from './pid-registry';
+import { BACKEND_MARK_VAR, PidRegistry } from './pid-registry';
+import { reapAndClear } from './orphan-reaper';
 import { stopGroup, signalGroup } from './process-group';
 import { probeOnce, reachableFromNetwork } from './readiness';
 
@@ -41,6 +43,10 @@ export interface SupervisorOptions {
   hostEnv: NodeJS.ProcessEnv;
   /** The preview address of an artifact (the only URL the UI gets). */
   previewUrl?: (slug: string) => Promise<string>;
+  /** Runs each backend in the OS sandbox (docs/security.md); absent = unsandboxed (tests). */
+  sandbox?: PythonSandbox;
+  /** Datasource consent: only granted datasources reach the backend (absent = all declared, tests). */
+  grants?: DatasourceGrants;
   /** Non-fatal problems the user should see once (0.0.0.0 binding, idle stop). */
   notify?: (level: 'info' | 'warning', message: string) => void;
   /** How often the idle timer looks (ms); tests shorten it. */
@@ -67,6 +73,10 @@ interface Run {
   stopping: boolean;
   exited: Promise<number | null> | null;
   log: LogSink | null;
+  /** Declared datasources waiting for the user's approval (not given to this process). */
+  pendingGrants?: string[];
+  /** A live restart in progress or failed (see `liveRestart`). */
+  reload?: BackendStatus['reload'];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -87,9 +97,11 @@ export class BackendSupervisor {
   private readonly registry: PidRegistry;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  /** The start-up reaper; a launch waits for it so an orphan and its successor never overlap. */
+  private reaping: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: SupervisorOptions) {
-    this.registry = new PidRegistry(() => path.join(o.stateDir(), 'backends.json'));
+    this.registry = new PidRegistry(o.stateDir);
     this.now = o.now ?? Date.now;
   }
 
@@ -102,9 +114,9 @@ export class BackendSupervisor {
 
   /** At start: stop backends a crashed Kiln left running, and clear their recorded ports. */
   async reapOrphans(): Promise<string[]> {
-    const reaped = await this.registry.reapOrphans();
-    for (const e of reaped) await this.o.artifacts.update(e.slug, { port: null }).catch(() => undefined);
-    return reaped.map((e) => e.slug);
+    const run = reapAndClear(this.registry, this.o.stateDir, (slug) => this.o.artifacts.update(slug, { port: null }));
+    this.reaping = run.catch(() => undefined);
+    return run;
   }
 
   /** The loopback port the preview forwards to, or null when the backend is not serving. */
@@ -131,6 +143,8 @@ export class BackendSupervisor {
     if (r.warning && r.state === 'running') s.warning = r.warning;
     if (r.pid !== undefined && r.state === 'running') s.pid = r.pid;
     if (r.startedAt && r.state === 'running') s.startedAt = r.startedAt;
+    if (r.pendingGrants?.length) s.pendingGrants = r.pendingGrants;
+    if (r.reload && r.state === 'running') s.reload = r.reload;
     return s;
   }
 
@@ -160,6 +174,16 @@ export class BackendSupervisor {
     return this.queue.run(slug, () => this.doLaunch(slug));
   }
 
+  /**
+   * After its code changed: restarts a *running* backend without a gap — the old process serves
+   * (same preview origin) until the new one answers, then the proxy switches to it. A new
+   * version that fails to start leaves the old one serving, with `reload.phase = 'failed'`.
+   * Does nothing for a backend that is not running. Never throws for a failed start.
+   */
+  liveRestart(slug: string): Promise<BackendStatus> {
+    return this.queue.run(slug, () => this.doLaunch(slug, true));
+  }
+
   async stopAll(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
@@ -178,7 +202,8 @@ export class BackendSupervisor {
     this.emitState(run.slug);
   }
 
-  private async doLaunch(slug: string): Promise<BackendStatus> {
+  private async doLaunch(slug: string, live = false): Promise<BackendStatus> {
+    await this.reaping;
     const dir = await this.o.artifacts.dir(slug);
     const record = await this.o.artifacts.open(slug);
     if (!isFullstackType(record.type)) {
@@ -189,6 +214,7 @@ export class BackendSupervisor {
     }
     const old = this.runs.get(slug);
     const oldServing = old && old.state === 'running' && old.child ? old : null;
+    if (live && !oldServing) return this.status(slug);
     const limits = this.o.limits();
     const others = [...this.runs.values()].filter((r) => r.slug !== slug && r.child && !r.stopping).length;
     if (!oldServing && others >= limits.maxRunning) {
@@ -204,44 +230,53 @@ export class BackendSupervisor {
       await run.log.open();
     }
     const log = run.log;
-    // While a replacement installs, the old process keeps serving (state says installing).
-    this.setState(run, 'installing', { error: undefined, logTail: undefined });
+    // While a replacement installs, the old process keeps serving (state says installing;
+    // a live restart keeps "running" and says `reload: restarting`).
+    if (live) this.setState(run, 'running', { reload: { phase: 'restarting' } });
+    else this.setState(run, 'installing', { error: undefined, logTail: undefined, reload: undefined });
     const progress = (phase: 'venv' | 'pip', line: string): void => {
       log.note(line);
       this.o.events.emit('backends.progress', { slug, phase, lines: [this.o.scrub(line)] });
     };
     let python: string;
     let env: Record<string, string>;
-    const declared = record.datasources;
+    const { granted: declared, pending } = await grantedDatasources(this.o.grants, record);
+    run.pendingGrants = pending;
+    if (pending.length > 0) log.note(`Waiting for your approval, not given to the backend: ${pending.join(', ')}.`);
     try {
       python = (await this.o.python.ensureVenv(slug, progress)).python;
-      const { skipped } = await this.o.python.install(slug, dir, await this.requirements(slug, (line) => progress('pip', line)), progress);
-      if (skipped) log.note('Requirements unchanged since the last install; pip skipped.');
+      // The install reports the path it took (unchanged, already satisfied, uv, pip) into the log.
+      await this.o.python.install(slug, dir, await this.requirements(slug, (line) => progress('pip', line)), progress);
       this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
       // Before the old version is stopped: a deleted datasource or a locked keychain must
       // leave it serving (or the artifact "crashed" with the reason), never stuck installing.
       const dsVars = await this.o.envFor(declared.map((d) => datasourceSlug(d.engine, d.name)));
       env = childEnv({ host: this.o.hostEnv, python: true, datasources: { declared, vars: dsVars } });
+      await this.o.sandbox?.assertUsable(); // "Isolate apps: require" without a sandbox: refused before the old one stops
     } catch (e) {
       const err = isKilnError(e) ? e : new KilnError('INTERNAL', 'Preparing the Python environment failed.');
       log.note(err.message);
       if (err.details) log.note(err.details);
       log.flush();
       const tail = this.o.scrub(err.details ?? log.tail(TAIL_LINES).join('\n'));
+      if (live) {
+        this.setState(run, 'running', { reload: { phase: 'failed', error: `The new version failed to start: ${this.o.scrub(err.message)}`, logTail: tail } });
+        return this.status(slug);
+      }
       if (oldServing) {
         this.setState(run, 'running', { error: `Update not applied: ${err.message} The previous version keeps running.`, logTail: tail });
       } else {
         this.setState(run, 'crashed', { error: err.message, logTail: tail });
       }
-      throw new KilnError(err.code, this.o.scrub(err.message), tail);
+      throw new KilnError(err.code, this.o.scrub(err.message), tail, err.reason);
     }
 
+    const readyTimeoutMs = limits.readyTimeoutSec * 1000;
+    if (live) return this.swapLive(run, python, dir, env, readyTimeoutMs);
     if (oldServing) {
       log.note('Replacing the running backend with the new version.');
       await this.kill(run);
     }
-
-    const readyTimeoutMs = limits.readyTimeoutSec * 1000;
 
     for (let attempt = 1; ; attempt++) {
       this.setState(run, 'starting', { error: undefined, logTail: undefined, warning: undefined });
@@ -269,6 +304,36 @@ export class BackendSupervisor {
     return this.status(slug);
   }
 
+  /**
+   * Blue/green on one preview origin: the new process starts on a fresh port as a separate
+   * run while `old` keeps serving; once it answers, it replaces `old` in the map (the proxy
+   * reads the port from there) and `old` is stopped.
+   */
+  private async swapLive(old: Run, python: string, dir: string, env: Record<string, string>, readyTimeoutMs: number): Promise<BackendStatus> {
+    const next: Run = { ...old, state: 'starting', child: null, pid: undefined, port: undefined, exited: null, stopping: false, warning: undefined };
+    const log = old.log!;
+    log.note('Starting the new version; the running one serves until it is ready.');
+    for (let attempt = 1; ; attempt++) {
+      const port = await getPort({ host: '127.0.0.1' });
+      const outcome = await this.spawnAndWait(next, python, dir, port, env, readyTimeoutMs);
+      if (outcome.ok) break;
+      log.flush();
+      const recent = log.tail(TAIL_LINES);
+      if (outcome.exited && addrInUse(recent.slice(-10)) && attempt < PORT_RETRIES) continue;
+      log.note('The new version did not start; the previous one keeps serving.');
+      this.setState(old, 'running', { reload: { phase: 'failed', error: `The new version failed to start. ${outcome.message}`, logTail: recent.join('\n') } });
+      return this.status(old.slug);
+    }
+    Object.assign(next, { state: 'running', reload: undefined, error: undefined, logTail: undefined, startedAt: new Date().toISOString(), lastTraffic: this.now() });
+    this.runs.set(old.slug, next);
+    old.state = 'stopped';
+    await this.o.artifacts.update(old.slug, { port: next.port ?? null }).catch(() => undefined);
+    this.emitState(old.slug);
+    void this.checkExposure(next, next.child);
+    await this.kill(old);
+    return this.status(old.slug);
+  }
+
   /** Warns (status + notice) when the backend also answers on a non-loopback address. */
   private async checkExposure(run: Run, child: ResultPromise | null): Promise<void> {
     const port = run.port;
@@ -290,9 +355,14 @@ export class BackendSupervisor {
   ): Promise<{ ok: true } | { ok: false; exited: boolean; message: string }> {
     const log = run.log!;
     log.note(`$ python backend.py --port ${port}`);
-    const child = execa(python, ['backend.py', '--port', String(port)], {
+    // The intent is on disk before the process exists, and the process carries its id.
+    const runId = await this.registry.intent({ slug: run.slug, port, python, dir, startedAt: new Date().toISOString(), ownerPid: process.pid });
+    const cmd = await sandboxedCommand(this.o.sandbox, { kind: 'backend', python, artifactDir: dir, venvDir: this.o.python.venvDir(run.slug), env });
+    if (cmd.note) log.note(cmd.note);
+    if (!cmd.isolated && cmd.note) run.warning = cmd.note; // the pane says "apps are not isolated"
+    const child = execa(cmd.file, [...cmd.args, 'backend.py', '--port', String(port)], {
       cwd: dir,
-      env,
+      env: { ...cmd.env, [BACKEND_MARK_VAR]: runId },
       extendEnv: false,
       detached: true,
       stdin: 'ignore',
@@ -316,10 +386,11 @@ export class BackendSupervisor {
     run.exited = exited;
     if (child.pid === undefined) {
       run.child = null;
+      void this.registry.end(runId);
       return { ok: false, exited: true, message: `Kiln could not start ${python}. Check the Python settings.` };
     }
     const pid = child.pid;
-    await this.registry.add({ slug: run.slug, pid, port, python, dir, startedAt: new Date().toISOString(), ownerPid: process.pid });
+    void this.registry.pid(runId, pid);
     void exited.then((code) => this.onExit(run, child, pid, code));
 
     const deadline = Date.now() + readyTimeoutMs;
@@ -390,7 +461,9 @@ export class BackendSupervisor {
     try {
       return (await this.o.artifacts.files.read(slug, 'requirements.txt', { maxBytes: 1024 * 1024 })).data.toString('utf8');
     } catch (error) {
-      // Absent is normal (nothing to install); present but refused (a link out, too big) is said.
+      // Absent is normal (nothing to install); a FIFO or device fails the launch with a typed error;
+      // present but refused otherwise (a link out, too big) is said.
+      if (isKilnError(error) && error.reason === 'not-regular-file') throw error;
       if (!(isKilnError(error) && error.code === 'NOT_FOUND')) note(`requirements.txt was not read: ${(error as Error).message} Nothing is installed.`);
       return '';
     }

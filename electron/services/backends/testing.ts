@@ -66,6 +66,8 @@ export function createTestSupervisor(
     now?: () => number;
     idleCheckMs?: number;
     notices?: string[];
+    sandbox?: SupervisorOptions['sandbox'];
+    grants?: SupervisorOptions['grants'];
   } = {},
 ): { supervisor: BackendSupervisor; python: PythonService; artifacts: ArtifactStore; recorded: Recorded } {
   const hostEnv = opts.hostEnv ?? testHostEnv();
@@ -91,6 +93,8 @@ export function createTestSupervisor(
     hostEnv,
     previewUrl: async (slug) => `http://${slug}.localhost:1/`,
     notify: (_level, message) => opts.notices?.push(message),
+    ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+    ...(opts.grants ? { grants: opts.grants } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.idleCheckMs ? { idleCheckMs: opts.idleCheckMs } : {}),
   });

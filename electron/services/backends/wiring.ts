@@ -7,6 +7,12 @@ import { PythonService } from '../python/python-service';
 import { PreviewServer } from '../preview/preview-server';
 import type { ArtifactStore } from '../artifacts/store';
 import { BackendSupervisor } from './supervisor';
+import { AppSandbox } from '../sandbox/app-sandbox';
+import type { DatasourceGrants } from '../grants/split';
+import { LiveReload } from './live-reload';
+import { Thumbnails } from '../preview/thumbnails';
+import { precreateVenvs } from '../python/venv-precreate';
+import { isFullstackType } from '../../../shared/artifacts/rules';
 
 export interface BackendServicesOptions {
   workspaceDir: () => string;
@@ -19,6 +25,8 @@ export interface BackendServicesOptions {
   /** The artifact store: the one door to artifact folders, for the backends and the preview. */
   store: ArtifactStore;
   envFor: (datasourceSlugs: string[]) => Promise<Record<string, string>> | Record<string, string>;
+  /** Datasource consent: a backend gets only the datasources the user allowed. */
+  grants?: DatasourceGrants;
 }
 
 /**
@@ -29,10 +37,13 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
   python: PythonService;
   backends: BackendSupervisor;
   preview: PreviewServer;
+  liveReload: LiveReload;
+  thumbnails: Thumbnails;
 }> {
   const stateDir = (): string => path.join(o.workspaceDir(), '.kiln', 'state');
   const preview = new PreviewServer({ artifacts: o.store, stateFile: path.join(stateDir(), 'preview.json') });
-  const python = new PythonService({ settings: () => o.settings.get().python, workspaceDir: o.workspaceDir, env: o.env });
+  const sandbox = new AppSandbox({ mode: () => o.settings.get().python.isolateApps, stateDir, env: o.env });
+  const python = new PythonService({ settings: () => o.settings.get().python, workspaceDir: o.workspaceDir, env: o.env, sandbox });
   const backends = new BackendSupervisor({
     artifacts: o.store,
     python,
@@ -42,16 +53,40 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
     scrub: o.scrub,
     stateDir,
     hostEnv: o.env,
+    sandbox,
+    ...(o.grants ? { grants: o.grants } : {}),
     previewUrl: (slug) => preview.urlFor(slug),
     notify: (level, message) => o.notices.add(level, message),
   });
   preview.connectBackends((slug) => backends.portFor(slug), (slug) => backends.touch(slug));
+  // Code changes restart a running backend on the same preview origin (docs/backends.md).
+  const liveReload = new LiveReload({
+    onChanged: (listener) => o.store.onChanged(listener),
+    backends,
+    stateFile: () => path.join(stateDir(), 'live-reload.json'),
+  });
+  const thumbnails = new Thumbnails({
+    workspaceDir: o.workspaceDir,
+    idOf: async (slug) => (await o.store.read(slug)).id,
+    onSaved: (slug) => o.events.emit('preview.thumbnailChanged', { slug }),
+  });
+  // The moment requirements.txt is written, the venv is made, so the launch finds it ready.
+  const precreate = precreateVenvs({
+    onChanged: (listener) => o.store.onChanged(listener),
+    isFullstack: async (slug) => isFullstackType((await o.store.read(slug)).type),
+    ensureVenv: (slug) => python.ensureVenv(slug),
+  });
+  o.shutdown.register('venv-precreate', () => precreate.dispose());
   // Hooks run newest first: backends stop before the preview closes.
   o.shutdown.register('preview', () => preview.close());
   o.shutdown.register('backends', () => backends.stopAll());
-  const reaped = await backends.reapOrphans().catch(() => [] as string[]);
-  if (reaped.length > 0) {
-    o.notices.add('info', `Stopped ${reaped.length} backend(s) left running by an earlier Kiln: ${reaped.join(', ')}.`);
-  }
-  return { python, backends, preview };
+  o.shutdown.register('live-reload', () => liveReload.dispose());
+  // In the background: start-up never waits for an orphan's SIGTERM grace (a launch does).
+  void backends.reapOrphans().then(
+    (reaped) => {
+      if (reaped.length > 0) o.notices.add('info', `Stopped ${reaped.length} backend(s) left running by an earlier Kiln: ${reaped.join(', ')}.`);
+    },
+    () => undefined,
+  );
+  return { python, backends, preview, liveReload, thumbnails };
 }

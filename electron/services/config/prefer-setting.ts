@@ -3,7 +3,8 @@
  * (or still the stock default, which the settings file stores when the user never changed it)
  * gives way to the start-up environment variable; when that is blank too, the default applies.
  * Values are trimmed. Used for the Python interpreter (`KILN_PYTHON`), the publish URL
- * (`KILN_PUBLISH_URL`), the provider base URL and model (`OPENAI_BASE_URL`, `KILN_MODEL`).
+ * (`KILN_PUBLISH_URL`), the provider base URL and model (`OPENAI_BASE_URL`, `KILN_MODEL`), a deploy
+ * target's base image (`KILN_DEPLOY_BASE_IMAGE`).
  */
 export type SettingSource = 'setting' | 'env' | 'default';
 

@@ -6,6 +6,8 @@ import { isFullstackType } from '../../../shared/artifacts/rules';
 import { writeFileAtomic, toPrettyJson } from '../fs/atomic-write';
 import { PREVIEW_CSP } from './csp';
 import { hostLabelFor, parsePreviewHost } from './host-label';
+import { backendRequestRefusal, hardenResponse } from './guard';
+import { forwardHeaders, relayWithClient, sendStaticWithClient, serveClientAsset } from './reload-client';
 import { mimeFor, resolveStaticFile, type PreviewFiles } from './static-files';
 
 /** What the preview needs from the artifact store (a narrow view of it; the store satisfies it). */
@@ -79,6 +81,13 @@ export class PreviewServer {
   constructor(private readonly options: PreviewOptions) {
     this.backendPort = options.backendPort ?? (() => null);
     this.onTraffic = options.onTraffic ?? (() => undefined);
+  }
+
+  /** Origins allowed to frame previews (`frame-ancestors`): the app only; the web host adds its own. */
+  private framers: string[] = ['app://kiln'];
+
+  allowFramingBy(origins: readonly string[]): void {
+    this.framers = ['app://kiln', ...origins];
   }
 
   /** The backends service plugs in here (it is built after the preview). */
@@ -197,7 +206,14 @@ export class PreviewServer {
       sendPage(res, 421, 'Unknown preview address', 'This address is not a Kiln preview. Open the artifact from Kiln again.');
       return;
     }
+    hardenResponse(res, () => this.framers); // baseline CSP + frame-ancestors on every answer (guard.ts)
+    // The folder through the store's confinement: one linked outside the artifacts folder is not served.
+    if (!(await this.options.artifacts.dir(slug).then(() => true, () => false))) {
+      sendPage(res, 404, 'Artifact not available', 'This artifact folder is a link to a place outside the workspace; Kiln does not serve it.');
+      return;
+    }
     this.onTraffic(slug);
+    if (serveClientAsset(req, res, securityHeaders)) return; // live reload + thumbnails (reload-client.ts)
     let record: { type: string; primary: string | null };
     try {
       record = await this.options.artifacts.read(slug);
@@ -211,6 +227,8 @@ export class PreviewServer {
         sendPage(res, 503, 'Backend not running', "This app's backend is not running. Start it from Kiln, then reload.");
         return;
       }
+      const refusal = backendRequestRefusal(req);
+      if (refusal) return sendPage(res, 403, 'Refused', refusal);
       this.forward(req, res, port);
       return;
     }
@@ -230,6 +248,7 @@ export class PreviewServer {
       sendPage(res, 404, 'Not found', 'That file is not part of this artifact.');
       return;
     }
+    if (await sendStaticWithClient(req, res, { ...file, mime: mimeFor(file.path) }, securityHeaders)) return;
     res.writeHead(200, securityHeaders({ 'content-type': mimeFor(file.path), 'content-length': file.bytes }));
     if (req.method === 'HEAD') {
       res.end();
@@ -243,6 +262,7 @@ export class PreviewServer {
     for (const [k, v] of Object.entries(req.headers)) {
       if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     }
+    const withClient = forwardHeaders(req, headers);
     const upstream = http.request(
       { host: '127.0.0.1', port, method: req.method, path: req.url, headers },
       (up) => {
@@ -250,9 +270,12 @@ export class PreviewServer {
         for (const [k, v] of Object.entries(up.headers)) {
           if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v;
         }
-        // The backend's own headers (its CSP, caching) win; ours fill in what it left out.
-        res.writeHead(up.statusCode ?? 502, securityHeaders(out));
-        up.pipe(res);
+        // The backend's own headers (caching) win; its CSP is added to the baseline (guard.ts).
+        if (withClient) relayWithClient(up, res, up.statusCode ?? 502, securityHeaders(out));
+        else {
+          res.writeHead(up.statusCode ?? 502, securityHeaders(out));
+          up.pipe(res);
+        }
         up.on('error', () => res.destroy());
       },
     );

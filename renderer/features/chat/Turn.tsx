@@ -4,6 +4,7 @@ import { Button } from '../../components/Button';
 import { ArtifactCard, PublishCard } from './Cards';
 import { Markdown } from './Markdown';
 import { ToolCard } from './ToolCard';
+import { TurnUndo } from '../history/TurnUndo';
 
 const fmt = new Intl.NumberFormat();
 
@@ -69,6 +70,7 @@ export const Turn = memo(function Turn({ turn, isLast, onRetry, onEdit }: Props)
               {fmt.format(turn.usage.totalTokens)} tokens · {fmt.format(turn.usage.promptTokens)} in · {fmt.format(turn.usage.completionTokens)} out
             </span>
           )}
+          {!running && turn.blocks.some((b) => b.kind === 'tool') && <TurnUndo turnId={turn.id} />}
           {isLast && !running && (
             <Button variant="ghost" onClick={onRetry}>
               Retry

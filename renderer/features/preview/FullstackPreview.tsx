@@ -9,6 +9,11 @@ import { useBackends } from '../backends/store';
 import { FileList } from './live/FileList';
 import { LogsDrawer } from './live/LogsDrawer';
 import { StatusPanel } from './live/StatusPanel';
+import { LiveControls } from './live-reload/LiveControls';
+import { ReloadBanner } from './live-reload/ReloadBanner';
+import { GrantPrompt } from '../grants/GrantPrompt';
+import { DatasourceNotice } from '../publish/DatasourceNotice';
+import { useLiveFrame } from './live-reload/useLiveFrame';
 import './live/live.css';
 
 type Tab = 'app' | 'files';
@@ -28,7 +33,6 @@ export function FullstackPreview({ slug }: { slug: string }) {
   const [url, setUrl] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('app');
   const [logsOpen, setLogsOpen] = useState(false);
-  const [frameKey, setFrameKey] = useState(0);
   const started = useRef<string | null>(null);
 
   const act = useCallback(
@@ -63,10 +67,16 @@ export function FullstackPreview({ slug }: { slug: string }) {
   }, [slug, refresh, act, notify]);
 
   const state = status?.state ?? 'stopped';
-  // Reload the frame whenever a (new) backend process becomes ready.
+  // The frame follows static/ edits, and reloads in place (route kept) when a new backend
+  // process takes over on the same origin (live restart or Restart).
+  const live = useLiveFrame(slug, url);
+  const reloadFrame = live.reload;
+  const servedBy = useRef<number | undefined>(undefined);
   useEffect(() => {
-    if (state === 'running') setFrameKey((k) => k + 1);
-  }, [state, status?.pid]);
+    const pid = state === 'running' ? status?.pid : undefined;
+    if (pid !== undefined && servedBy.current !== undefined && pid !== servedBy.current) reloadFrame();
+    if (pid !== undefined) servedBy.current = pid;
+  }, [state, status?.pid, reloadFrame]);
 
   const copyUrl = (): void => {
     if (!url) return;
@@ -94,11 +104,12 @@ export function FullstackPreview({ slug }: { slug: string }) {
           </button>
         </div>
         <BackendBadge slug={slug} />
+        <LiveControls slug={slug} />
         <span className="live-url" title={url ?? ''}>
           {url ?? ''}
         </span>
         {/* Icon buttons keep the toolbar on one line in a narrow pane; the names stay for screen readers and tooltips. */}
-        <Button variant="ghost" className="icon-only" onClick={() => setFrameKey((k) => k + 1)} disabled={!running} aria-label="Reload app" title="Reload app">
+        <Button variant="ghost" className="icon-only" onClick={live.reload} disabled={!running} aria-label="Reload app" title="Reload app">
           <Icon name="refresh" />
         </Button>
         <Button variant="ghost" className="icon-only" onClick={openExternal} disabled={!running || !url} aria-label="Open in browser" title="Open in browser">
@@ -126,11 +137,14 @@ export function FullstackPreview({ slug }: { slug: string }) {
       </div>
       {running && status?.warning && <div className="live-warning" role="alert">{status.warning}</div>}
       {running && status?.error && <div className="live-warning" role="alert">{status.error}</div>}
+      <ReloadBanner slug={slug} />
+      {status?.pendingGrants && <GrantPrompt slug={slug} pending={status.pendingGrants} />}
+      <DatasourceNotice slug={slug} state={state} />
       <div className="live-body" id={`${slug}-panel`} role="tabpanel" aria-labelledby={`${slug}-tab-${tab}`}>
         {tab === 'files' ? (
           <FileList slug={slug} />
         ) : serving && url ? (
-          <iframe key={frameKey} className="live-frame" src={url} title={`App preview: ${slug}`} sandbox={ARTIFACT_FRAME_SANDBOX} />
+          <iframe key={live.key} ref={live.ref} onLoad={live.onLoad} className="live-frame" src={url} title={`App preview: ${slug}`} sandbox={ARTIFACT_FRAME_SANDBOX} />
         ) : (
           <StatusPanel status={status ?? { slug, state: 'stopped' }} onStart={() => act(state === 'crashed' ? 'restart' : 'launch')} />
         )}

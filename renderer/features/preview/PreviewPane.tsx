@@ -1,6 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
 import type { ArtifactRecord } from '../../../shared/contract/artifacts';
-import { ARTIFACT_FRAME_SANDBOX } from './frame-sandbox';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
@@ -8,11 +7,16 @@ import { useShell } from '../../stores/shell';
 import { typeInfo } from '../gallery/model';
 import { revealArtifact } from '../gallery/reveal';
 import { PublishBadge } from '../publish/PublishBadge';
+import { useDeploy } from '../deploy/store';
 import { ArtifactFiles } from './ArtifactFiles';
 import type { Body } from './body';
 import { FullstackPreview } from './FullstackPreview';
+import { LiveControls } from './live-reload/LiveControls';
+import { LiveFrame } from './live-reload/LiveFrame';
 import { MarkdownView } from './MarkdownView';
 import { usePreview } from './store';
+import { HistoryPanel, HistoryTabs } from '../history/HistoryPanel';
+import { useHistory } from '../history/store';
 import { TableView } from './TableView';
 import './preview.css';
 
@@ -22,6 +26,7 @@ export function PreviewPane({ slug }: { slug: string | null }) {
   const body = usePreview((s) => s.body);
   const error = usePreview((s) => s.error);
   const frameKey = usePreview((s) => s.frameKey);
+  const historyOpen = useHistory((s) => s.slug !== null && s.slug === slug);
   useEffect(() => {
     if (!slug) return;
     const preview = usePreview.getState();
@@ -44,7 +49,8 @@ export function PreviewPane({ slug }: { slug: string | null }) {
   return (
     <section className="preview" aria-label={record ? `Preview: ${record.name}` : 'Preview'}>
       <PreviewHeader slug={slug} record={record} />
-      <div className="preview-body">{content}</div>
+      <HistoryTabs slug={slug} />
+      <div className="preview-body">{historyOpen ? <HistoryPanel /> : content}</div>
     </section>
   );
 }
@@ -54,7 +60,7 @@ function PreviewBody({ record, body, frameKey }: { record: ArtifactRecord; body:
     case 'fullstack':
       return <FullstackPreview slug={record.slug} />;
     case 'frame':
-      return <iframe key={frameKey} className="preview-frame" title={`Preview of ${record.name}`} src={body.url} sandbox={ARTIFACT_FRAME_SANDBOX} />;
+      return <LiveFrame key={frameKey} slug={record.slug} url={body.url} title={`Preview of ${record.name}`} />;
     case 'image':
       return (
         <div className="preview-image">
@@ -74,6 +80,7 @@ function PreviewHeader({ slug, record }: { slug: string; record: ArtifactRecord 
   const closePreview = useShell((s) => s.closePreview);
   const openPublishSheet = useShell((s) => s.openPublishSheet);
   const info = record ? typeInfo[record.type] : null;
+  const frame = usePreview((s) => s.body?.kind === 'frame');
   return (
     <header className="preview-header">
       {info && (
@@ -85,9 +92,13 @@ function PreviewHeader({ slug, record }: { slug: string; record: ArtifactRecord 
         <h2>{record?.name ?? slug}</h2>
         {info && <span className="muted">{info.label}</span>}
       </div>
+      {record && frame && <LiveControls slug={record.slug} />}
       {record && <PublishBadge slug={record.slug} />}
       <button type="button" className="icon-btn" aria-label="Publish…" title="Publish…" aria-haspopup="dialog" onClick={() => openPublishSheet(slug)}>
         <Icon name="upload" />
+      </button>
+      <button type="button" className="icon-btn" aria-label="Deploy…" title="Deploy to a server…" aria-haspopup="dialog" onClick={() => useDeploy.getState().open(slug)}>
+        <Icon name="server" />
       </button>
       <button type="button" className="icon-btn" aria-label="Reveal in folder" title="Reveal in folder" onClick={() => revealArtifact(slug)}>
         <Icon name="folder" />

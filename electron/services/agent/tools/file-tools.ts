@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { slugSchema } from '../../../../shared/artifacts/rules';
 import { isKilnError } from '../../../../shared/contract/core';
-import type { AgentArtifacts } from '../ports';
+import type { AgentArtifacts, AgentBackends } from '../ports';
+import { reloadResult } from './reload-result';
 import { defineTool, fail, ok, type ToolDef } from './types';
 
 /** Limits keep one tool call from filling the disk or the model's context. */
@@ -19,7 +20,7 @@ const relPath = z.string().min(1).max(1024).describe('Path inside the artifact f
  * are confined to the artifact, files Kiln maintains (metadata.json, README.md, backend.log,
  * .published.json, in any letter case) are refused, and each write is announced once.
  */
-export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
+export function fileTools(artifacts: AgentArtifacts, backends?: Pick<AgentBackends, 'afterWrite'>): ToolDef[] {
   return [
     defineTool({
       name: 'write_file',
@@ -33,7 +34,10 @@ export function fileTools(artifacts: AgentArtifacts): ToolDef[] {
         }
         const written = await artifacts.files.write(args.slug, args.path, args.content);
         ctx.touch(args.slug, written.path);
-        return ok(`Wrote ${written.path} (${written.bytes} bytes).`, { resource_id: args.slug });
+        const wrote = `Wrote ${written.path} (${written.bytes} bytes).`;
+        // A backend file restarts a running backend (live reload): say how that went.
+        const reload = (await backends?.afterWrite?.(args.slug, written.path)) ?? null;
+        return reload ? reloadResult(wrote, args.slug, reload) : ok(wrote, { resource_id: args.slug });
       },
     }),
     defineTool({

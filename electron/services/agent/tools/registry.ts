@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeZodError, isKilnError } from '../../../../shared/contract/core';
 import type { ChatCompletionTool } from '../model-client';
+import type { DynamicTools } from './mcp-tools';
 import type { ToolContext, ToolDef, ToolResult } from './types';
 
 /**
@@ -12,12 +13,16 @@ export class ToolRegistry {
   private readonly byName = new Map<string, ToolDef>();
   private schemas: ChatCompletionTool[] | null = null;
 
-  constructor(tools: readonly ToolDef[]) {
+  constructor(
+    tools: readonly ToolDef[],
+    /** Tools that come and go while Kiln runs (the user's MCP servers, `mcp-tools.ts`). */
+    private readonly dynamic?: DynamicTools,
+  ) {
     for (const tool of tools) this.byName.set(tool.name, tool);
   }
 
   names(): string[] {
-    return [...this.byName.keys()];
+    return [...this.byName.keys(), ...(this.dynamic?.forModel().map((t) => (t.type === 'function' ? t.function.name : '')) ?? [])];
   }
 
   /** The tool list sent with every model call (built once: the schemas don't change). */
@@ -26,11 +31,11 @@ export class ToolRegistry {
       const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.schema, { io: 'input' }) as Record<string, unknown>;
       return { type: 'function' as const, function: { name: tool.name, description: tool.description, parameters } };
     });
-    return this.schemas;
+    return this.dynamic ? [...this.schemas, ...this.dynamic.forModel()] : this.schemas;
   }
 
   async execute(name: string, rawArgs: string, ctx: ToolContext): Promise<ToolResult> {
-    const tool = this.byName.get(name);
+    const tool = this.byName.get(name) ?? this.dynamic?.find(name);
     if (!tool) {
       return { success: false, message: `There is no tool named "${name.slice(0, 100)}". Available tools: ${this.names().join(', ')}.` };
     }

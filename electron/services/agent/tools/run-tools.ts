@@ -4,6 +4,7 @@ import { datasourceSlug } from '../../../../shared/vault/catalog';
 import type { AgentArtifacts, AgentBackends, AgentBackendStatus, AgentPython, AgentVault } from '../ports';
 import type { PythonScratchpads } from '../python-scratchpad';
 import { defineTool, fail, ok, type ToolDef, type ToolResult } from './types';
+import { grantedDatasources } from '../../grants/split';
 
 const slug = slugSchema.describe('The artifact slug.');
 export const DEFAULT_PYTHON_TIMEOUT_S = 120;
@@ -14,7 +15,16 @@ function statusResult(slugValue: string, status: AgentBackendStatus, verb: strin
   if (status.error) details.error = status.error;
   if (status.warning) details.warning = status.warning;
   if (status.logTail) details.log_tail = status.logTail;
+  if (status.reload) {
+    details.reload = status.reload.phase;
+    if (status.reload.error) details.reload_error = status.reload.error;
+    if (status.reload.logTail) details.log_tail = status.reload.logTail;
+  }
   const base = { resource_id: slugValue, details, ...(status.url ? { external_url: status.url } : {}) };
+  if (status.state === 'running' && status.reload?.phase === 'failed') {
+    return fail(`${status.reload.error ?? 'The new version failed to start.'} The previous version is still running; fix the error (see log_tail) and write the file again.`, base);
+  }
+  if (status.state === 'running' && status.reload?.phase === 'restarting') return ok('The backend is restarting with the changed code; the previous version serves until the new one is ready.', base);
   if (status.state === 'running') return ok(`The backend ${verb}; it is running and the preview is live.`, base);
   if (status.state === 'stopped') return ok(`The backend is stopped.`, base);
   return fail(status.error ?? `The backend is ${status.state}.`, base);
@@ -50,12 +60,14 @@ export function runTools(deps: {
           signal: ctx.signal,
           start: async () => {
             const record = await artifacts.open(args.slug);
-            const dsSlugs = record.datasources.map((d) => datasourceSlug(d.engine, d.name));
+            // Only datasources the user allowed for this artifact; declaring one is only a request.
+            const { granted } = await grantedDatasources(python.grants, record);
+            const dsSlugs = granted.map((d) => datasourceSlug(d.engine, d.name));
             return {
               interpreter: await python.interpreterFor(record.slug),
               cwd: await artifacts.dir(record.slug),
               dsEnv: dsSlugs.length > 0 ? await vault.envFor(dsSlugs) : {},
-              declared: record.datasources,
+              declared: granted,
             };
           },
         });

@@ -16,6 +16,8 @@ export interface ToolResult {
 export interface ToolContext {
   conversationId: string;
   turnId: string;
+  /** The model's id for this call (ties a permission prompt to its tool card). */
+  callId?: string;
   signal: AbortSignal;
   /** Records a file written in this turn, for the artifact's provenance. */
   touch(slug: string, relPath: string): void;

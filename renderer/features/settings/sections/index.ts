@@ -4,9 +4,12 @@ import { WorkspaceSection } from './WorkspaceSection';
 import { ProviderSection } from './ProviderSection';
 import { DatasourcesSection } from './DatasourcesSection';
 import { PublishingSection } from './PublishingSection';
+import { DeploySection } from '../../deploy/DeploySection';
 import { PythonSection } from './PythonSection';
 import { SetupSection } from './SetupSection';
+import { ToolsSection } from './ToolsSection';
 import { DiagnosticsSection } from '../../diagnostics/DiagnosticsSection';
+import { HistorySettings } from '../../history/HistorySettings';
 
 interface SettingsSection {
   id: string;
@@ -21,7 +24,10 @@ export const settingsSections: SettingsSection[] = [
   { id: 'provider', title: 'Provider', Component: ProviderSection },
   { id: 'datasources', title: 'Datasources', Component: DatasourcesSection },
   { id: 'publishing', title: 'Publishing', Component: PublishingSection },
+  { id: 'deploy', title: 'Deploy', Component: DeploySection },
+  { id: 'tools', title: 'Tools (MCP)', Component: ToolsSection },
   { id: 'python', title: 'Python & Backends', Component: PythonSection },
+  { id: 'history', title: 'History', Component: HistorySettings },
   { id: 'setup', title: 'First-run setup', Component: SetupSection },
   { id: 'diagnostics', title: 'Diagnostics', Component: DiagnosticsSection },
 ];
