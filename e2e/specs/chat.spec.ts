@@ -64,8 +64,6 @@ test('the agent builds a fullstack app, launches it, and the preview shows it; a
         { name: 'update_artifact', args: { slug: '{{resource_id}}', datasources: ['postgres-0a1b2c3d'] } },
       ],
     },
-    // A careless model prints the secret: the result the model gets back must be masked.
-    { kind: 'tools', calls: [{ name: 'run_python', args: { slug: '{{resource_id}}', code: 'import os\nprint(os.environ["DS_POSTGRES_0A1B2C3D__PASSWORD"])' } }] },
     { kind: 'tools', calls: [{ name: 'launch_backend', args: { slug: '{{resource_id}}' } }] },
     { kind: 'text', text: 'Your **Answer App** is running.\n\n```python\nprint("hi")\n```', chunkSize: 6 },
   );
@@ -74,22 +72,35 @@ test('the agent builds a fullstack app, launches it, and the preview shows it; a
   await send(page, 'Build me an app that shows the answer');
   const log = page.getByRole('log', { name: 'Conversation' });
   await expect(log.getByText('Answer App is running', { exact: false })).toBeVisible({ timeout: 60_000 });
-  await expect(log.locator('.tool-card')).toHaveCount(7);
-  await expect(log.locator('.tool-card.tool-ok')).toHaveCount(7);
+  await expect(log.locator('.tool-card')).toHaveCount(6);
+  await expect(log.locator('.tool-card.tool-ok')).toHaveCount(6);
   await expect(log.getByRole('button', { name: 'Copy code' })).toBeVisible();
   await expect(log.getByText(/tokens ·/)).toBeVisible();
-
-  // The tool card shows the masked output.
-  const python = log.locator('.tool-card', { hasText: 'run_python' });
-  await python.locator('summary').click();
-  await expect(python).toContainText('[DS_POSTGRES_0A1B2C3D__PASSWORD]');
 
   await log.getByRole('group', { name: 'Artifact Answer App' }).getByRole('button', { name: 'Open preview' }).click();
   const frame = page.frameLocator('iframe[title^="App preview"]');
   await expect(frame.getByRole('heading', { name: FULLSTACK_MARKER })).toBeVisible({ timeout: 30_000 });
   await expect(frame.getByText('The answer is 42')).toBeVisible();
+  // The app declared the datasource; it gets it only once the user allows it.
+  const grant = page.getByRole('alertdialog', { name: /This app asks for/ });
+  await expect(grant).toContainText('Warehouse');
+  await grant.getByRole('button', { name: 'Allow and restart' }).click();
+  await expect(grant).toBeHidden({ timeout: 30_000 });
 
-  expect(model.requests.length).toBe(5);
+  // A careless model prints the (now granted) secret: the result the model gets back is masked.
+  model.enqueue(
+    { kind: 'tools', calls: [{ name: 'run_python', args: { slug: '{{resource_id}}', code: 'import os\nprint(os.environ["DS_POSTGRES_0A1B2C3D__PASSWORD"])' } }] },
+    { kind: 'text', text: 'Printed it.' },
+  );
+  await send(page, 'Print the database password');
+  await expect(log.getByText('Printed it.')).toBeVisible({ timeout: 60_000 });
+  await expect(log.locator('.tool-card.tool-ok')).toHaveCount(7);
+  // The tool card shows the masked output.
+  const python = log.locator('.tool-card', { hasText: 'run_python' });
+  await python.locator('summary').click();
+  await expect(python).toContainText('[DS_POSTGRES_0A1B2C3D__PASSWORD]');
+
+  expect(model.requests.length).toBe(6);
   for (const r of model.requests) {
     expect(r.raw).not.toContain(SECRET);
     expect(r.headers.authorization).toBe(`Bearer ${KEY}`);
