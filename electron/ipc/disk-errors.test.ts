@@ -6,6 +6,7 @@ import { createRouter, type HandlerMap } from './router';
 import { ConversationStore } from '../services/agent/conversation-store';
 import { ArtifactStore } from '../services/artifacts/store';
 import { diskError } from '../services/fs/disk-errors';
+import { PythonService } from '../services/python/python-service';
 import { mountTmpfs, tmpfsUnavailable, type SmallDisk } from '../services/fs/testing-tmpfs';
 
 /** A router serving only the endpoints a test names (the others fail loudly). */
@@ -93,6 +94,24 @@ describe.skipIf(skip !== null)('a full and a read-only workspace (2 MB tmpfs)', 
     } finally {
       disk.remountWritable();
     }
+  });
+
+  it('on a read-only workspace, delete and a launch\'s venv say the disk is read-only (not ENOENT, not a missing python3-venv)', async () => {
+    const store = new ArtifactStore({ workspaceDir: () => disk.dir });
+    const made = await store.create({ name: 'Stuck', type: 'fullstack-stateless-app', description: '' });
+    const python = new PythonService({
+      settings: () => ({ interpreter: '/usr/bin/python3', systemSitePackages: true, pipArgs: [], installTimeoutSec: 60 }),
+      workspaceDir: () => disk.dir,
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir() },
+    });
+    disk.remountReadOnly();
+    try {
+      await expect(store.delete(made.slug)).rejects.toMatchObject({ code: 'IO', reason: 'disk-read-only', message: expect.stringMatching(/move ".*" to the trash/) });
+      await expect(python.ensureVenv(made.slug)).rejects.toMatchObject({ code: 'IO', reason: 'disk-read-only', message: expect.stringMatching(/create the Python environment/) });
+    } finally {
+      disk.remountWritable();
+    }
+    expect((await store.list()).map((i) => i.name)).toContain('Stuck');
   });
 });
 if (skip) describe('a full and a read-only workspace', () => it.skip(`skipped: ${skip}`, () => undefined));

@@ -24,7 +24,7 @@ import { applyTurn, cleanName, loadRecord, readRecord, recordPaths, writeRecord,
 import { baseSlug, newArtifactId } from './slug';
 import { buildAndPlace } from './new-folder';
 import { recoverArtifactsRoot, type RecoveryReport } from './recover';
-import { diskError } from '../fs/disk-errors';
+import { diskError, diskErrorAt } from '../fs/disk-errors';
 import { isoSeconds } from './time';
 
 export type { TurnInput } from './records';
@@ -311,14 +311,12 @@ export class ArtifactStore {
       return { movedTo: 'os-trash', location: null };
     }
     const trash = path.join(this.workspace(), '.kiln', 'trash');
-    await fs.mkdir(trash, { recursive: true });
     const target = path.join(trash, `${slug}-${this.now().toISOString().replace(/[:.]/g, '-')}`);
     try {
+      await fs.mkdir(trash, { recursive: true });
       await fs.rename(dir, target);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') {
-        throw new KilnError('IO', `Could not move "${slug}" to the trash.`, (error as Error).message);
-      }
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw await trashError(slug, error, this.workspace());
       await fs.cp(dir, target, { recursive: true, verbatimSymlinks: true });
       await fs.rm(dir, { recursive: true });
     }
@@ -376,4 +374,14 @@ export class ArtifactStore {
   private emit(change: ArtifactChange): void {
     this.changed.fire({ changes: [change] });
   }
+}
+
+/** Why a move to the workspace trash failed, in words that say what to do (never a bare errno). */
+async function trashError(slug: string, error: unknown, workspace: string): Promise<KilnError> {
+  const disk = await diskErrorAt(error, `move "${slug}" to the trash`, workspace);
+  if (disk) return disk;
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new KilnError('NOT_FOUND', `"${slug}" or the workspace folder it lives in is no longer on disk, so it could not be moved to the trash. Check that the workspace folder still exists (Settings → Workspace).`);
+  }
+  return new KilnError('IO', `Could not move "${slug}" to the trash.`, (error as Error).message);
 }

@@ -1,3 +1,5 @@
+import { access as fsAccess } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { KilnError, isKilnError, type ErrorReason } from '../../../shared/contract/core';
 
 /**
@@ -56,4 +58,18 @@ export function isDiskFull(error: unknown): boolean {
   if (isKilnError(error)) return error.reason === 'disk-full';
   const code = errnoOf(error);
   return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/**
+ * `diskError`, plus the case a recursive `mkdir` hides: on a read-only disk it reports ENOENT
+ * for the folder it couldn't make, not EROFS. For ENOENT, `existingDir` (a folder that does
+ * exist, e.g. the workspace) is asked whether it can be written.
+ */
+export async function diskErrorAt(error: unknown, what: string, existingDir: string): Promise<KilnError | null> {
+  const direct = diskError(error, what);
+  if (direct || errnoOf(error) !== 'ENOENT') return direct;
+  return fsAccess(existingDir, fsConstants.W_OK).then(
+    () => null,
+    (e: unknown) => diskError(e, what),
+  );
 }

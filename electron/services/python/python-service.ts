@@ -4,6 +4,7 @@ import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
 import type { PythonInfo } from '../../../shared/contract/backends';
 import { KeyedQueue } from '../concurrency/keyed-queue';
+import { diskError, diskErrorAt } from '../fs/disk-errors';
 import { childEnv, type ChildEnv } from '../process/child-env';
 import type { PythonSandbox } from '../sandbox/port';
 import { findPython } from './discover';
@@ -112,14 +113,23 @@ export class PythonService {
     }
     const t0 = performance.now();
     onProgress('venv', `Python environment: creating one without pip for ${slug} (Python ${base.version})…`);
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.mkdir(path.dirname(dir), { recursive: true });
+    try {
+      await fs.rm(dir, { recursive: true, force: true });
+      await fs.mkdir(path.dirname(dir), { recursive: true });
+    } catch (error) {
+      // A read-only or full workspace is the disk's fault, not a missing python3-venv.
+      throw (await diskErrorAt(error, `create the Python environment for "${slug}"`, this.options.workspaceDir())) ?? error;
+    }
     // Without pip it takes ~0.1 s instead of ~5 s: requirements are installed by uv or by the
     // base interpreter's pip aimed at this venv, or found already installed.
     const args = ['-m', 'venv', '--without-pip', ...(settings.systemSitePackages ? ['--system-site-packages'] : []), dir];
     const r = await execa(base.path, args, { reject: false, extendEnv: false, env: toolEnv(this.options.env), all: true, timeout: 120_000 });
     if (r.exitCode !== 0) {
-      throw new KilnError('EXTERNAL', `Kiln could not create the Python environment for "${slug}". Check that Python's venv module is installed (on Debian/Ubuntu: apt install python3-venv).`, String(r.all ?? '').slice(-2000));
+      const output = String(r.all ?? '').slice(-2000);
+      const errno = /Read-only file system/i.test(output) ? 'EROFS' : /No space left on device/i.test(output) ? 'ENOSPC' : /Permission denied/i.test(output) ? 'EACCES' : null;
+      const disk = errno ? diskError(Object.assign(new Error(output), { code: errno }), `create the Python environment for "${slug}"`) : null;
+      if (disk) throw new KilnError(disk.code, disk.message, output, disk.reason);
+      throw new KilnError('EXTERNAL', `Kiln could not create the Python environment for "${slug}". Check that Python's venv module is installed (on Debian/Ubuntu: apt install python3-venv).`, output);
     }
     await writeKilnMarker(dir, fresh);
     // anton recycles a venv whose `.python_version` matches its Python; without it, it deletes ours.
