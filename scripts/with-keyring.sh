@@ -13,7 +13,11 @@ for tool in dbus-run-session gnome-keyring-daemon; do
   fi
 done
 data_home="$(mktemp -d)"
-trap 'rm -rf "$data_home"' EXIT
-export XDG_DATA_HOME="$data_home" KILN_KEYRING_READY=1
+# The daemon's control socket goes under XDG_RUNTIME_DIR (else ~/.cache/keyring-*, shared by
+# every session on the machine): a private one keeps two test runs from disturbing each other.
+runtime_dir="$(mktemp -d)"
+chmod 700 "$runtime_dir"
+trap 'rm -rf "$data_home" "$runtime_dir"' EXIT
+export XDG_DATA_HOME="$data_home" XDG_RUNTIME_DIR="$runtime_dir" KILN_KEYRING_READY=1
 quoted="$(printf '%q ' "$@")"
 dbus-run-session -- bash -c "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec $quoted"
