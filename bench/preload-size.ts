@@ -2,27 +2,14 @@
 // build time) against the same preload bundled the way it was before (deriving the allowlist
 // from the contract at run time, which pulls in zod and every schema), in the same run.
 // Run: node scripts/run-ts.mjs bench/preload-size.ts
-import { build } from 'esbuild';
 // @ts-expect-error — a build script in plain JS, without types
-import { preloadAllowlistPlugin } from '../scripts/preload-allowlist.mjs';
+import { bundlePreload } from '../scripts/preload-allowlist.mjs';
 
-async function size(plugins: unknown[]): Promise<number> {
-  const r = await build({
-    entryPoints: ['electron/preload.ts'],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['electron'],
-    logLevel: 'error',
-    plugins: plugins as never,
-  });
-  return r.outputFiles[0]!.contents.byteLength;
-}
+const size = async (withAllowlist: boolean): Promise<number> =>
+  Buffer.byteLength(await (bundlePreload as (o: { withAllowlist: boolean }) => Promise<string>)({ withAllowlist }));
 
-const before = await size([]);
-const now = await size([await preloadAllowlistPlugin()]);
+const before = await size(false);
+const now = await size(true);
 console.log('| preload bundle | bytes | KB | vs before |');
 console.log('|---|---:|---:|---:|');
 console.log(`| before: allowlist derived from the contract at run time (zod + schemas) | ${before} | ${(before / 1024).toFixed(1)} | 1.000× |`);

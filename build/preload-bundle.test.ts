@@ -1,24 +1,9 @@
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { expectedChannels, expectedEvents } from '../shared/contract/allowlist.expected';
 // @ts-expect-error — a build script in plain JS, without types
-import { preloadAllowlistPlugin } from '../scripts/preload-allowlist.mjs';
+import { bundlePreload } from '../scripts/preload-allowlist.mjs';
 
-/** The preload bundle as scripts/build.mjs makes it. */
-async function bundle(): Promise<string> {
-  const r = await build({
-    entryPoints: ['electron/preload.ts'],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['electron'],
-    logLevel: 'warning',
-    plugins: [(await preloadAllowlistPlugin()) as never],
-  });
-  return r.outputFiles[0]!.text;
-}
+const bundle = (): Promise<string> => (bundlePreload as () => Promise<string>)();
 
 describe('preload bundle', () => {
   it('is a few KB (no zod, no contract) and still lets through exactly the contract\'s names', async () => {

@@ -19,3 +19,19 @@ export async function preloadAllowlistPlugin() {
     },
   };
 }
+
+/** The preload bundled as scripts/build.mjs bundles it, in memory (for the size test and benchmark). */
+export async function bundlePreload({ withAllowlist = true } = {}) {
+  const r = await build({
+    entryPoints: ['electron/preload.ts'],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron'],
+    logLevel: 'error',
+    plugins: withAllowlist ? [await preloadAllowlistPlugin()] : [],
+  });
+  return r.outputFiles[0].text;
+}
