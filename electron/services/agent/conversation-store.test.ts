@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConversationStore } from './conversation-store';
 
 let ws: string;
@@ -41,13 +41,37 @@ describe('ConversationStore', () => {
   });
 
   it('lists newest first with titles (renamed, or the first prompt) and turn counts', async () => {
-    const a = await store.create('');
-    await store.append(a, { type: 'turn_started', turnId: 't1', prompt: 'Plot the NVDA price' });
-    const b = await store.create('Second');
-    await store.append(b, { type: 'conversation_renamed', title: 'Renamed' });
-    const list = await store.list();
-    expect(list.map((c) => c.title)).toEqual(['Renamed', 'Plot the NVDA price']);
-    expect(list[1]!.turns).toBe(1);
+    // Only the clock is faked, so each step has its own millisecond on a fast machine too.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-12-01T10:00:00Z') });
+    try {
+      const a = await store.create('');
+      vi.advanceTimersByTime(5);
+      await store.append(a, { type: 'turn_started', turnId: 't1', prompt: 'Plot the NVDA price' });
+      vi.advanceTimersByTime(5);
+      const b = await store.create('Second');
+      vi.advanceTimersByTime(5);
+      await store.append(b, { type: 'conversation_renamed', title: 'Renamed' });
+      const list = await store.list();
+      expect(list.map((c) => c.title)).toEqual(['Renamed', 'Plot the NVDA price']);
+      expect(list[1]!.turns).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('orders chats touched in the same millisecond by which began later', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-12-01T10:00:00Z') });
+    try {
+      const a = await store.create('Older');
+      vi.advanceTimersByTime(5);
+      const b = await store.create('Newer');
+      await store.append(a, { type: 'conversation_renamed', title: 'Older, renamed' });
+      await store.append(b, { type: 'conversation_renamed', title: 'Newer, renamed' });
+      const list = await store.list();
+      expect(list.map((c) => c.title)).toEqual(['Newer, renamed', 'Older, renamed']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('deletes a conversation, and refuses ids that could escape the folder', async () => {

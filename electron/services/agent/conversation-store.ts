@@ -160,7 +160,9 @@ export class ConversationStore {
   async list(isRunning: (id: string) => boolean = () => false): Promise<ConversationSummary[]> {
     const out: ConversationSummary[] = [];
     for (const [id, e] of await this.index.all()) out.push(toSummary(id, e, isRunning(id)));
-    return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    // Timestamps are to the millisecond, so two chats touched in the same one are ordered by
+    // which began later, then by id, never by the order the folder happens to list them in.
+    return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
   /** Conversations with a turn started and never finished (a crash), from the index. */
