@@ -135,7 +135,7 @@ describe('chat turn loop', () => {
     expect(record.provenance).toHaveLength(1);
     expect(record.provenance[0]).toMatchObject({ conversation: conversationId });
     expect(record.provenance[0]!.turns[0]).toMatchObject({
-      index: 1,
+      index: 0,
       summary: 'Build me an app that shows the answer',
       files_touched: ['backend.py', 'requirements.txt', 'static/index.html'],
     });

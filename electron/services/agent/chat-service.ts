@@ -326,7 +326,8 @@ export class ChatService {
     for (const { event } of entries) {
       if (event.type === 'turn_started' && !turnIds.includes(event.turnId)) turnIds.push(event.turnId);
     }
-    const index = Math.max(1, turnIds.indexOf(turnId) + 1);
+    // 0-based, as anton's TurnEntry.index is (its README then says "Turn 0" for the first one).
+    const index = Math.max(0, turnIds.indexOf(turnId));
     for (const [slug, files] of touched) {
       try {
         await this.deps.recordTurn(slug, {
