@@ -184,6 +184,20 @@ export class BackendSupervisor {
     return this.queue.run(slug, () => this.doLaunch(slug, true));
   }
 
+  /**
+   * A datasource declared while the backend runs (the pane's Declare, the agent, anton, an
+   * editor) is not given to it: the pane says it waits for approval, as a launch would.
+   */
+  async refreshGrants(slug: string): Promise<void> {
+    const run = this.runs.get(slug);
+    if (!run || run.state !== 'running') return;
+    const { pending } = await grantedDatasources(this.o.grants, await this.o.artifacts.open(slug));
+    if ((run.pendingGrants ?? []).join(',') === pending.join(',')) return;
+    run.pendingGrants = pending;
+    if (pending.length > 0) run.log?.note(`Waiting for your approval, not given to the backend: ${pending.join(', ')}.`);
+    this.emitState(slug);
+  }
+
   async stopAll(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;

@@ -65,6 +65,11 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
     backends,
     stateFile: () => path.join(stateDir(), 'live-reload.json'),
   });
+  // A declaration added while the backend runs waits for a grant: the pane says so at once.
+  const grantWatch = o.store.onChanged(({ changes }) => {
+    for (const c of changes) if (c.kind === 'record') void backends.refreshGrants(c.slug).catch(() => undefined);
+  });
+  o.shutdown.register('grant-watch', () => grantWatch.dispose());
   const thumbnails = new Thumbnails({
     workspaceDir: o.workspaceDir,
     idOf: async (slug) => (await o.store.read(slug)).id,

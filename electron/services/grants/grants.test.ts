@@ -68,6 +68,20 @@ describe('datasource grants', () => {
     expect(await dsEnv(status.port!)).toEqual(['DS_POSTGRES_MAIN__HOST', 'DS_POSTGRES_MAIN__PASSWORD']);
   });
 
+  it('a datasource declared while the backend runs is not given to it, and its status says it waits', async () => {
+    const dir = await addArtifact(ws, 'stdlib-app', 'live', { datasources: [] });
+    const running = await supervisor.launch('live');
+    expect(running.pendingGrants).toBeUndefined();
+    const meta = JSON.parse(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')) as { datasources: unknown[] };
+    meta.datasources.push({ engine: 'mysql', name: 'shop' });
+    await fs.writeFile(path.join(dir, 'metadata.json'), JSON.stringify(meta));
+    await supervisor.refreshGrants('live');
+    const status = supervisor.status('live');
+    expect(status.pendingGrants).toEqual(['mysql-shop']);
+    expect(status.port).toBe(running.port);
+    expect(await dsEnv(status.port!)).toEqual([]);
+  });
+
   it('only declared datasources can be allowed, and a damaged grants file grants nothing', async () => {
     await addArtifact(ws, 'stdlib-app', 'strict', { datasources: [{ engine: 'postgres', name: 'main' }] });
     const err = await grants.allow('strict', ['mysql-shop']).catch((e: unknown) => e);
