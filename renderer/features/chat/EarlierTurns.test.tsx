@@ -5,6 +5,8 @@ import type { ChatLogEntry } from '../../../shared/contract/chat';
 import { tailOfLog } from '../../../shared/chat/tail';
 import { setTransport } from '../../api/client';
 import { FakeTransport } from '../../testing/fake-transport';
+import { useShell } from '../../stores/shell';
+import { KilnError } from '../../../shared/contract/core';
 import { ChatView } from './ChatView';
 import { OPEN_TAIL_TURNS, useChat } from './store';
 
@@ -44,4 +46,28 @@ it('opens a long conversation on its last turns and loads earlier ones on reques
   expect(screen.getByText(`question ${100 - 2 * OPEN_TAIL_TURNS}`)).toBeTruthy();
   expect(screen.getByText('question 99')).toBeTruthy();
   expect(screen.getByRole('button', { name: `Show earlier messages (${100 - 2 * OPEN_TAIL_TURNS} turns)` })).toBeTruthy();
+});
+
+it('earlier turns that fail to load leave the conversation on screen, with the error shown', async () => {
+  const log = longLog(100);
+  let calls = 0;
+  const fake = new FakeTransport().handle('chat.get', ({ conversationId, tailTurns }) => {
+    calls += 1;
+    if (calls > 1) throw new KilnError('IO', 'Kiln could not read this conversation.');
+    const { entries, earlier } = tailOfLog(log, tailTurns ?? OPEN_TAIL_TURNS);
+    return { summary: { id: conversationId, title: 'Long one', createdAt: log[0]!.at, updatedAt: log[0]!.at, turns: 100, running: false }, entries, earlier };
+  });
+  setTransport(fake);
+  render(<ChatView />);
+  await act(() => useChat.getState().open('c-abc-87654321'));
+  let loaded = true;
+  await act(async () => {
+    loaded = await useChat.getState().showEarlier();
+  });
+  expect(loaded).toBe(false);
+  expect(useChat.getState().activeId).toBe('c-abc-87654321');
+  expect(screen.getByRole('heading', { name: 'Long one' })).toBeTruthy();
+  expect(screen.getByText('question 99')).toBeTruthy();
+  expect(screen.getByRole('button', { name: `Show earlier messages (${100 - OPEN_TAIL_TURNS} turns)` })).toBeTruthy();
+  expect(useShell.getState().toasts.at(-1)).toMatchObject({ level: 'error', message: 'Kiln could not read this conversation.' });
 });

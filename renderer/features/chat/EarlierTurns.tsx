@@ -25,7 +25,10 @@ export function EarlierTurns({ scroller }: { scroller: RefObject<HTMLDivElement 
       onClick={() => {
         const el = scroller.current;
         if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop };
-        void useChat.getState().showEarlier();
+        // Nothing loaded (an error, shown as a notice): the anchor must not move a later update.
+        void useChat.getState().showEarlier().then((loaded) => {
+          if (!loaded) anchor.current = null;
+        });
       }}
     >
       Show earlier messages ({earlier} {earlier === 1 ? 'turn' : 'turns'})

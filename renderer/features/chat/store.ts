@@ -21,11 +21,13 @@ interface ChatState {
   setQuery(query: string): void;
   refreshList(): Promise<void>;
   /** Opens on the last `tailTurns` turns (a long conversation shows its end first). */
-  open(id: string, tailTurns?: number): Promise<void>;
+  /** Resolves false when the conversation could not be read (the error is shown). */
+  open(id: string, tailTurns?: number): Promise<boolean>;
   /** Turns of the open conversation not loaded yet, and how many are. */
   earlier: number;
   tailTurns: number;
-  showEarlier(): Promise<void>;
+  /** Resolves false when the earlier turns could not be loaded (the error is shown). */
+  showEarlier(): Promise<boolean>;
   newChat(): void;
   send(text: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -59,7 +61,8 @@ export const useChat = create<ChatState>()((set, get) => ({
 
   showEarlier: async () => {
     const { activeId, tailTurns, earlier } = get();
-    if (activeId && earlier > 0) await get().open(activeId, tailTurns + OPEN_TAIL_TURNS);
+    if (!activeId || earlier === 0) return false;
+    return get().open(activeId, tailTurns + OPEN_TAIL_TURNS);
   },
 
   setQuery: (query) => {
@@ -85,15 +88,19 @@ export const useChat = create<ChatState>()((set, get) => ({
     set(more ? { loading: false } : { activeId: id, view: emptyChatView(), loading: true, draft: null, earlier: 0, tailTurns });
     try {
       const { entries, earlier } = await api.call('chat.get', { conversationId: id, tailTurns });
-      if (get().activeId !== id) return;
+      if (get().activeId !== id) return false;
       const live = pending?.id === id ? pending.entries : [];
       pending = null;
       set({ view: replayChat(live, replayChat(entries)), loading: false, earlier, tailTurns });
+      return true;
     } catch (error) {
       pending = null;
-      set({ loading: false, activeId: null });
       report(error);
+      // Earlier turns that fail to load leave the conversation on screen as it was.
+      if (more) return false;
+      set({ loading: false, activeId: null });
       void get().refreshList();
+      return false;
     }
   },
 
