@@ -97,12 +97,6 @@ export class ConversationIndex {
     if (this.entries.delete(id)) this.markDirty(id);
   }
 
-  /** The log changed in a way `applied` doesn't describe (repair, truncation): re-read it. */
-  invalidate(id: string): void {
-    const e = this.entries.get(id);
-    if (e) e.size = -1;
-  }
-
   /** Writes pending changes now (tests, shutdown). */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
