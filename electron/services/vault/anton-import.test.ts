@@ -28,8 +28,11 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const account of await keychain.accounts()) await keychain.delete(account);
-  await fs.rm(workspace, { recursive: true, force: true });
+  try {
+    for (const account of await keychain.accounts()) await keychain.delete(account);
+  } finally {
+    await fs.rm(workspace, { recursive: true, force: true });
+  }
 });
 
 /** anton's save(): the record under its sanitized file name. */

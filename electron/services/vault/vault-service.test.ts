@@ -32,8 +32,11 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const account of await keychain.accounts()) await keychain.delete(account);
-  await fs.rm(workspace, { recursive: true, force: true });
+  try {
+    for (const account of await keychain.accounts()) await keychain.delete(account);
+  } finally {
+    await fs.rm(workspace, { recursive: true, force: true });
+  }
 });
 
 async function addPostgres(label = 'Sales DB', password = 'pg-S3cret!'): Promise<DatasourceView> {
