@@ -32,3 +32,13 @@ describe('window size and position', () => {
     expect(fitToDisplays({ x: 2600, y: 100, width: 1200, height: 800, maximized: false }, laptop)).toBeNull();
   });
 });
+
+describe.runIf(process.platform !== 'win32')('window-state.json on disk', () => {
+  it('is mode 0600 and its user-data folder 0700, tightened from wider modes on save', async () => {
+    await fs.chmod(dir, 0o755);
+    await fs.writeFile(path.join(dir, 'window-state.json'), '{}', { mode: 0o644 });
+    await saveWindowBounds(dir, { x: 10, y: 10, width: 900, height: 700, maximized: false });
+    expect(((await fs.stat(path.join(dir, 'window-state.json'))).mode & 0o777).toString(8)).toBe('600');
+    expect(((await fs.stat(dir)).mode & 0o777).toString(8)).toBe('700');
+  });
+});

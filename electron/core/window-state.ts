@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { toPrettyJson, writeFileAtomic } from '../services/fs/atomic-write';
+import { toPrettyJson } from '../services/fs/atomic-write';
+import { writeStateFile } from '../services/fs/state-file';
 
 const boundsSchema = z.object({
   x: z.number().int(),
@@ -27,7 +28,7 @@ export async function loadWindowBounds(userData: string): Promise<WindowBounds |
 export async function saveWindowBounds(userData: string, bounds: WindowBounds): Promise<void> {
   const parsed = boundsSchema.safeParse(bounds);
   if (!parsed.success) return;
-  await writeFileAtomic(path.join(userData, 'window-state.json'), toPrettyJson(parsed.data));
+  await writeStateFile(path.join(userData, 'window-state.json'), toPrettyJson(parsed.data));
 }
 
 /** Keeps a remembered window on a visible display; falls back to centred defaults. */

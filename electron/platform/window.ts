@@ -1,8 +1,8 @@
 import { BrowserWindow, screen, shell, type WebContents } from 'electron';
 import path from 'node:path';
-import { validateExternalUrl } from '../core/open-external';
+import { windowOpenDecision } from '../core/window-open';
 import { DEFAULT_BOUNDS, fitToDisplays, loadWindowBounds, saveWindowBounds } from '../core/window-state';
-import { createOpenLimiter } from '../core/open-limit';
+import { createOpenLimiter } from '../../shared/lib/open-limit';
 import { APP_HOST, APP_SCHEME } from './protocol';
 
 const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
@@ -24,12 +24,8 @@ export function hardenWebContents(contents: WebContents): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    try {
-      const safe = validateExternalUrl(url);
-      if (allowExternalOpen()) void shell.openExternal(safe);
-    } catch {
-      // Not an http(s) link: refused silently, as a browser's popup blocker would.
-    }
+    const safe = windowOpenDecision(url, allowExternalOpen);
+    if (safe) void shell.openExternal(safe);
     return { action: 'deny' };
   });
   contents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

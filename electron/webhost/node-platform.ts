@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { PlatformPort } from '../core/platform';
 import { childEnv } from '../services/process/child-env';
+import { revealWith } from './reveal';
 
 /** How long an opener may take to say it failed; after that it is taken to be showing the target. */
 const OPENER_VERDICT_MS = 2000;
@@ -10,10 +11,11 @@ const OPENER_VERDICT_MS = 2000;
  * nothing can show the target (a headless machine): that is a failure the caller reports.
  * `explorer.exe` exits 1 even on success, so on Windows only a failure to start counts.
  */
-export function runOpener(cmd: string, args: string[], opts: { trustExitCode: boolean; env?: Record<string, string> }): Promise<void> {
+export function runOpener(cmd: string, args: string[], opts: { trustExitCode: boolean; verbatim?: boolean; env?: Record<string, string> }): Promise<void> {
   return new Promise((resolve, reject) => {
     // The opener needs the desktop session (DISPLAY, D-Bus, XDG_*), never Kiln's secrets.
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env: opts.env ?? childEnv({ inherit: ['desktop'] }) });
+    const env = opts.env ?? childEnv({ inherit: ['desktop'] });
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env, windowsVerbatimArguments: opts.verbatim === true });
     child.once('error', (e) => reject(new Error(`Could not run ${cmd}: ${e.message}`)));
     child.once('spawn', () => {
       if (!opts.trustExitCode) {
@@ -47,7 +49,8 @@ export function nodePlatform(): PlatformPort {
     runtime: 'web',
     versions: { node: process.versions.node, v8: process.versions.v8 },
     openExternal: osOpen,
-    revealInFolder: osOpen,
+    // Reveal shows the target selected in its folder; it never runs the opener on the target.
+    revealInFolder: (target) => revealWith(runOpener, target),
     trashItem: async () => false,
   };
 }

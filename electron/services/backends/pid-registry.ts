@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { appendStateFile, writeStateFile } from '../fs/state-file';
 import { safeReadText } from '../fs/safe-read';
 import { commandLineOf, cwdOf } from './process-group';
 
@@ -128,8 +129,7 @@ export class PidRegistry {
 
   private append(line: Line): Promise<void> {
     const run = async (): Promise<void> => {
-      await fs.mkdir(this.stateDir(), { recursive: true });
-      await fs.appendFile(this.file(), `${JSON.stringify(line)}\n`, 'utf8');
+      await appendStateFile(this.file(), `${JSON.stringify(line)}\n`, this.stateDir());
     };
     // Serialized so a compaction never drops a line; a failed append (full disk) is not fatal:
     // the marker in the backend's environment still finds it.
@@ -144,8 +144,7 @@ export class PidRegistry {
       const keep = (await this.read()).filter((e) => !drop.has(e.id) && !e.id.startsWith('legacy-'));
       const lines = keep.flatMap(({ pid, ...e }): Line[] => [{ op: 'start', ...e }, ...(pid ? [{ op: 'pid' as const, id: e.id, pid }] : [])]);
       const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
-      await fs.mkdir(this.stateDir(), { recursive: true });
-      await writeFileAtomic(this.file(), text);
+      await writeStateFile(this.file(), text, this.stateDir());
       await fs.rm(path.join(this.stateDir(), LEGACY_FILE), { force: true });
     };
     const next = this.queue.then(run, run).catch(() => undefined);
@@ -155,8 +154,7 @@ export class PidRegistry {
 
   /** For tests and tools: write a legacy `backends.json` (the format before the journal). */
   static async writeLegacy(stateDir: string, entries: Omit<PidEntry, 'id'>[]): Promise<void> {
-    await fs.mkdir(stateDir, { recursive: true });
-    await writeFileAtomic(path.join(stateDir, LEGACY_FILE), toPrettyJson({ backends: entries }));
+    await writeStateFile(path.join(stateDir, LEGACY_FILE), toPrettyJson({ backends: entries }), stateDir);
   }
 }
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { deploymentSchema, type Deployment } from '../../../shared/contract/deploy';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 
 /** What `<ws>/.kiln/deployments.json` holds: the deployments, never a secret or a log. */
 export type StoredDeployment = Omit<Deployment, 'logTail'>;
@@ -40,8 +40,7 @@ export class DeploymentState {
     const run = this.queue.then(async () => {
       const list = await this.read();
       const result = await change(list);
-      await fs.mkdir(path.dirname(this.file()), { recursive: true });
-      await writeFileAtomic(this.file(), toPrettyJson({ version: 1, deployments: list.map((d) => storedSchema.parse(d)) }), 0o600);
+      await writeStateFile(this.file(), toPrettyJson({ version: 1, deployments: list.map((d) => storedSchema.parse(d)) }));
       return result;
     });
     this.queue = run.catch(() => undefined);

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { KeyedQueue } from '../concurrency/keyed-queue';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 
 /**
  * `<ws>/.kiln/grants.json`: which datasources the user allowed for which artifact, by the
@@ -46,8 +46,7 @@ export class GrantStore {
       }
       if (Object.keys(entry).length > 0) data.grants[artifactId] = entry;
       else delete data.grants[artifactId];
-      await fs.mkdir(path.dirname(this.file()), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(this.file(), toPrettyJson(data), 0o600);
+      await writeStateFile(this.file(), toPrettyJson(data));
       return new Set(Object.keys(entry));
     });
   }

@@ -2,7 +2,7 @@ import { promises as fs, lstatSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 import { probeAvailability } from './availability';
 import { bwrapArgs, bwrapCommandLine, sandboxEnv, SYSTEM_PATHS, type SystemEntry } from './bwrap';
 import { macProfile } from './macos-profile';
@@ -146,8 +146,7 @@ export class AppSandbox {
       const bytes = unixSocketFilter();
       if (!bytes) return null;
       const file = path.join(this.o.stateDir(), 'sandbox-seccomp.bpf');
-      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(file, bytes);
+      await writeStateFile(file, bytes);
       return file;
     })().catch(() => {
       this.seccompFile = null;

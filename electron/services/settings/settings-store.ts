@@ -9,7 +9,8 @@ import {
 } from '../../../shared/contract/settings';
 import { describeZodError, isKilnError, KilnError } from '../../../shared/contract/core';
 import { Emitter, type Disposable } from '../../../shared/lib/emitter';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 import { diskError } from '../fs/disk-errors';
 import { safeReadText } from '../fs/safe-read';
 import { salvageSettings } from './settings-salvage';
@@ -100,7 +101,7 @@ export class SettingsStore {
       };
     }
     // The rescued settings become the file; if that write fails, they still apply this run.
-    await writeFileAtomic(this.file, toPrettyJson(this.current), 0o600).catch(() => undefined);
+    await writeStateFile(this.file, toPrettyJson(this.current)).catch(() => undefined);
     return { message: `Your settings file was damaged. ${what} The old file was kept as ${backup}.`, details };
   }
 
@@ -132,8 +133,7 @@ export class SettingsStore {
       const next = settingsSchema.safeParse(merged);
       if (!next.success) throw new KilnError('VALIDATION', `Invalid settings: ${describeZodError(next.error)}`);
       try {
-        await fs.mkdir(path.dirname(this.file), { recursive: true });
-        await writeFileAtomic(this.file, toPrettyJson(next.data), 0o600);
+        await writeStateFile(this.file, toPrettyJson(next.data));
       } catch (error) {
         throw diskError(error, 'save settings') ?? error;
       }

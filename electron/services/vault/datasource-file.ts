@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { KilnError } from '../../../shared/contract/core';
 import { DS_NAME_RE, ENGINE_ID_RE } from '../../../shared/vault/catalog';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 
 /** One datasource as stored in `<ws>/.kiln/datasources.json`: never a secret value. */
 export const storedDatasourceSchema = z.object({
@@ -64,6 +65,5 @@ export async function readDatasources(workspace: string): Promise<StoredDatasour
 
 export async function writeDatasources(workspace: string, list: StoredDatasource[]): Promise<void> {
   const file = datasourcesFile(workspace);
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, toPrettyJson({ version: 1, datasources: list }), 0o600);
+  await writeStateFile(file, toPrettyJson({ version: 1, datasources: list }));
 }

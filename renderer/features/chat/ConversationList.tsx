@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Button } from '../../components/Button';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
+import { chatEndpoints } from '../../../shared/contract/chat';
 import { Field, TextInput } from '../../components/Field';
+import { limitProblem } from '../../components/limits';
 import { Icon } from '../../components/Icon';
 import { VirtualList } from '../../components/VirtualList';
 import { useShell } from '../../stores/shell';
@@ -16,6 +18,8 @@ export function ConversationList() {
   const setView = useShell((s) => s.setView);
   const [renaming, setRenaming] = useState<{ id: string; title: string } | null>(null);
   const [deleting, setDeleting] = useState<{ id: string; title: string } | null>(null);
+  const searchTooLong = limitProblem(query.trim(), chatEndpoints['chat.list'].input.unwrap().shape.query, 'The search');
+  const titleTooLong = limitProblem(renaming?.title.trim() ?? '', chatEndpoints['chat.rename'].input.shape.title, 'The title');
 
   useEffect(() => {
     void refreshList();
@@ -40,8 +44,10 @@ export function ConversationList() {
           aria-label="Search conversations"
           placeholder="Search chats"
           value={query}
+          aria-invalid={searchTooLong !== null}
           onChange={(e) => setQuery(e.target.value)}
         />
+        {searchTooLong && <p className="field-error" role="alert">{searchTooLong}</p>}
       </div>
       {conversations.length === 0 ? (
         <p className="muted conv-empty">{query ? 'No conversation matches.' : 'No conversations yet.'}</p>
@@ -77,7 +83,7 @@ export function ConversationList() {
             <Button onClick={() => setRenaming(null)}>Cancel</Button>
             <Button
               variant="primary"
-              disabled={!renaming?.title.trim()}
+              disabled={!renaming?.title.trim() || titleTooLong !== null}
               onClick={() => {
                 if (renaming) void rename(renaming.id, renaming.title.trim());
                 setRenaming(null);
@@ -91,16 +97,18 @@ export function ConversationList() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
+            if (titleTooLong) return;
             if (renaming?.title.trim()) void rename(renaming.id, renaming.title.trim());
             setRenaming(null);
           }}
         >
-          <Field label="Title">
-            {(id) => (
+          <Field label="Title" error={titleTooLong}>
+            {(id, describedBy) => (
               <TextInput
                 id={id}
+                aria-describedby={describedBy}
+                aria-invalid={titleTooLong !== null}
                 autoFocus
-                maxLength={200}
                 value={renaming?.title ?? ''}
                 onChange={(e) => setRenaming((r) => (r ? { ...r, title: e.target.value } : r))}
               />

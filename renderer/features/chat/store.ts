@@ -1,8 +1,9 @@
 import { create } from 'zustand';
-import type { ChatLogEntry, ChatStreamEvent, ConversationSummary } from '../../../shared/contract/chat';
+import { chatEndpoints, type ChatLogEntry, type ChatStreamEvent, type ConversationSummary } from '../../../shared/contract/chat';
 import { emptyChatView, reduceChat, replayChat, type ChatView } from '../../../shared/chat/reducer';
 import { api, toKilnError } from '../../api/client';
 import { useShell } from '../../stores/shell';
+import { limitProblem } from '../../components/limits';
 import { isFullstackType } from '../../../shared/artifacts/rules';
 
 /**
@@ -74,6 +75,7 @@ export const useChat = create<ChatState>()((set, get) => ({
   refreshList: async () => {
     try {
       const q = get().query.trim();
+      if (limitProblem(q, chatEndpoints['chat.list'].input.unwrap().shape.query, 'The search')) return; // the list says why
       const conversations = await api.call('chat.list', q ? { query: q } : undefined);
       set({ conversations });
     } catch (error) {

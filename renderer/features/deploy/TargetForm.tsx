@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { DeployTarget, DeployTargetInput } from '../../../shared/contract/deploy';
+import { deployTargetInputSchema, type DeployTarget, type DeployTargetInput } from '../../../shared/contract/deploy';
 import { api, toKilnError } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Field, PasswordInput, TextInput } from '../../components/Field';
+import { firstLimitProblem } from '../../components/limits';
 import type { KilnError } from '../../../shared/contract/core';
 import { ErrorBox } from '../publish/SheetParts';
 
@@ -20,8 +21,22 @@ export function TargetForm({ target, onSaved, onCancel }: { target: DeployTarget
   const [error, setError] = useState<KilnError | null>(null);
   const [saving, setSaving] = useState(false);
   const local = kind === 'local';
+  const s = deployTargetInputSchema.shape;
+  const tooLong = firstLimitProblem([
+    [local ? '' : name.trim(), s.name, 'The name'],
+    [address.trim(), s.address, 'The address'],
+    [baseImage.trim(), s.baseImage, 'The base image'],
+    [bindAddress.trim(), s.bindAddress, 'The listen address'],
+    [publicHost.trim(), s.publicHost, 'The host name'],
+    [secrets.tlsCa ?? '', s.tlsCa, 'The CA certificate'],
+    [secrets.tlsCert ?? '', s.tlsCert, 'The client certificate'],
+    [secrets.tlsKey ?? '', s.tlsKey, 'The client key'],
+    [secrets.sshKey ?? '', s.sshKey, 'The SSH key'],
+    [secrets.sshPassphrase ?? '', s.sshPassphrase, 'The passphrase'],
+  ]);
 
   const save = async (): Promise<void> => {
+    if (tooLong) return;
     setSaving(true);
     setError(null);
     const input: DeployTargetInput = { name: local ? 'local' : name, kind, address, baseImage, bindAddress, publicHost, ...secrets };
@@ -50,6 +65,11 @@ export function TargetForm({ target, onSaved, onCancel }: { target: DeployTarget
       }}
     >
       {error && <ErrorBox error={error} />}
+      {tooLong && (
+        <p className="error-text" role="alert">
+          {tooLong}
+        </p>
+      )}
       {!local && (
         <>
           <Field label="Name">{(id) => <TextInput id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
@@ -91,7 +111,7 @@ export function TargetForm({ target, onSaved, onCancel }: { target: DeployTarget
         </>
       )}
       <div className="vault-row">
-        <Button type="submit" variant="primary" disabled={saving}>
+        <Button type="submit" variant="primary" disabled={saving || tooLong !== null}>
           Save
         </Button>
         <Button onClick={onCancel}>Cancel</Button>

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/artifacts';
+import { artifactsEndpoints, type ArtifactListItem, type ArtifactRecord } from '../../../shared/contract/artifacts';
 import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field, TextInput } from '../../components/Field';
+import { limitProblem } from '../../components/limits';
 import { useAsyncAction } from '../../hooks/useAsyncAction';
 
 /** Changes the human name only; the folder (slug) stays, so links and paths keep working. */
@@ -16,10 +17,11 @@ export function RenameDialog({ item, onClose, onDone }: { item: ArtifactListItem
     setEmpty(false);
     clearError();
   }, [item, clearError]);
+  const tooLong = limitProblem(name, artifactsEndpoints['artifacts.rename'].input.shape.name, 'The name');
   const submit = (): void => {
     if (!item) return;
     setEmpty(name.trim() === '');
-    if (name.trim() !== '') void run(item.slug);
+    if (name.trim() !== '' && !tooLong) void run(item.slug);
   };
   return (
     <Dialog
@@ -42,9 +44,9 @@ export function RenameDialog({ item, onClose, onDone }: { item: ArtifactListItem
           submit();
         }}
       >
-        <Field label="Name" hint={item ? `The folder stays ${item.slug}.` : undefined} error={empty ? 'Type a name.' : (error?.message ?? null)}>
+        <Field label="Name" hint={item ? `The folder stays ${item.slug}.` : undefined} error={tooLong ?? (empty ? 'Type a name.' : (error?.message ?? null))}>
           {(id, describedBy) => (
-            <TextInput id={id} aria-describedby={describedBy} value={name} maxLength={200} autoFocus onChange={(e) => setName(e.target.value)} />
+            <TextInput id={id} aria-describedby={describedBy} value={name} aria-invalid={tooLong !== null} autoFocus onChange={(e) => setName(e.target.value)} />
           )}
         </Field>
       </form>

@@ -1,15 +1,17 @@
 import { useState } from 'react';
-import type { McpImportResult } from '../../../shared/contract/mcp';
+import { mcpEndpoints, type McpImportResult } from '../../../shared/contract/mcp';
 import { api, errorMessage } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
+import { limitProblem } from '../../components/limits';
 
 /** Import servers from the `mcpServers` JSON of Claude Desktop, Cursor and others: paste it or pick the file. */
 export function ImportDialog({ onClose, onImported }: { onClose(): void; onImported(result: McpImportResult): void }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const tooLong = limitProblem(text, mcpEndpoints['mcp.import'].input.shape.text, 'The pasted JSON', 'Paste only the mcpServers part.');
 
   const pick = (file: File | undefined): void => {
     if (!file) return;
@@ -20,6 +22,7 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
     file.text().then(setText, (e: unknown) => setError(errorMessage(e)));
   };
   const submit = (): void => {
+    if (tooLong) return;
     setBusy(true);
     setError(null);
     api
@@ -38,7 +41,7 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" disabled={busy || text.trim() === ''} onClick={submit}>
+          <Button variant="primary" disabled={busy || text.trim() === '' || tooLong !== null} onClick={submit}>
             Import
           </Button>
         </>
@@ -65,9 +68,9 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
         Choose file…
         <input type="file" accept=".json,application/json" className="visually-hidden" onChange={(e) => pick(e.target.files?.[0])} />
       </label>
-      {error && (
+      {(tooLong ?? error) && (
         <p className="error-text" role="alert">
-          {error}
+          {tooLong ?? error}
         </p>
       )}
     </Dialog>

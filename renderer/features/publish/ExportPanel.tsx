@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import { publishEndpoints } from '../../../shared/contract/publish';
 import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Field, TextInput } from '../../components/Field';
+import { limitProblem } from '../../components/limits';
 import { useAsyncAction } from '../../hooks/useAsyncAction';
 
 /**
@@ -29,6 +31,7 @@ export function ExportPanel({ slug, fullstack }: { slug: string; fullstack: bool
   });
   const message = error ? { ok: false, text: error.message } : done ? { ok: true, text: done } : null;
   const note = fullstack ? 'Includes a Dockerfile and README; secrets are passed as environment at run time, never included.' : 'The same files that would be published.';
+  const tooLong = limitProblem(target.trim(), publishEndpoints['publish.export'].input.shape.path, 'The path');
   if (runtime === 'electron') {
     return (
       <div className="publish-section">
@@ -50,13 +53,13 @@ export function ExportPanel({ slug, fullstack }: { slug: string; fullstack: bool
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void run(target.trim());
+            if (!tooLong) void run(target.trim());
           }}
         >
-          <Field label="Export to (full path of the .zip)" hint={note}>
-            {(id, describedBy) => <TextInput id={id} aria-describedby={describedBy} value={target} onChange={(e) => setTarget(e.target.value)} />}
+          <Field label="Export to (full path of the .zip)" hint={note} error={tooLong}>
+            {(id, describedBy) => <TextInput id={id} aria-describedby={describedBy} aria-invalid={tooLong !== null} value={target} onChange={(e) => setTarget(e.target.value)} />}
           </Field>
-          <Button type="submit" disabled={busy || target.trim() === ''}>
+          <Button type="submit" disabled={busy || target.trim() === '' || tooLong !== null}>
             Export
           </Button>
         </form>

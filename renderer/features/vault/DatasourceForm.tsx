@@ -1,8 +1,9 @@
-import type { DatasourceView } from '../../../shared/contract/vault';
+import { datasourceCreateSchema, type DatasourceView } from '../../../shared/contract/vault';
 import { ENGINES } from '../../../shared/vault/catalog';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field, TextInput } from '../../components/Field';
+import { firstLimitProblem } from '../../components/limits';
 import { TestResultLine } from './ConnectionBadge';
 import { CatalogField, ExtraFields } from './DatasourceFields';
 import { useDatasourceForm } from './useDatasourceForm';
@@ -21,6 +22,13 @@ interface Props {
 export function DatasourceForm({ existing, onClose, onSaved }: Props) {
   const form = useDatasourceForm(existing, onSaved);
   const editing = existing !== undefined;
+  const value = datasourceCreateSchema.shape.fields.unwrap().valueType;
+  const tooLong = firstLimitProblem([
+    [form.label.trim(), datasourceCreateSchema.shape.label, 'The name'],
+    ...Object.entries({ ...form.plain, ...form.secretDraft }).map(([k, v]) => [v, value, `The value of ${k}`] as const),
+    ...form.extra.map((r) => [r.value, value, `The value of ${r.name.trim() || 'a field'}`] as const),
+  ]);
+  const problem = tooLong ?? form.error;
   return (
     <Dialog
       open
@@ -31,11 +39,11 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
         <>
           <Button onClick={onClose}>Cancel</Button>
           {form.isTestable && (
-            <Button onClick={form.testConnection} disabled={form.busy}>
+            <Button onClick={form.testConnection} disabled={form.busy || tooLong !== null}>
               Test connection
             </Button>
           )}
-          <Button variant="primary" type="submit" form="datasource-form" disabled={form.busy || form.label.trim() === ''}>
+          <Button variant="primary" type="submit" form="datasource-form" disabled={form.busy || form.label.trim() === '' || tooLong !== null}>
             {existing ? 'Save changes' : 'Add datasource'}
           </Button>
         </>
@@ -45,7 +53,7 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
         id="datasource-form"
         onSubmit={(e) => {
           e.preventDefault();
-          form.submit();
+          if (!tooLong) form.submit();
         }}
       >
         {!existing ? (
@@ -90,9 +98,9 @@ export function DatasourceForm({ existing, onClose, onSaved }: Props) {
             </div>
           </div>
         )}
-        {form.error && (
+        {problem && (
           <p className="error-text" role="alert">
-            {form.error}
+            {problem}
           </p>
         )}
       </form>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { WorkspaceInfo } from '../../../../shared/contract/artifacts';
+import { artifactsEndpoints, type WorkspaceInfo } from '../../../../shared/contract/artifacts';
 import { api, errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
+import { limitProblem } from '../../../components/limits';
 
 export function WorkspaceStep() {
   const [info, setInfo] = useState<WorkspaceInfo | null>(null);
@@ -18,7 +19,9 @@ export function WorkspaceStep() {
       (e) => setError(errorMessage(e)),
     );
   }, []);
+  const tooLong = limitProblem(path, artifactsEndpoints['artifacts.setWorkspace'].input.shape.path, 'The folder path');
   const apply = async (): Promise<void> => {
+    if (tooLong) return;
     setError(null);
     setSaved(false);
     try {
@@ -33,11 +36,11 @@ export function WorkspaceStep() {
     <div>
       <p>Kiln keeps your artifacts, chats and app environments in one folder. An existing anton workspace works too: its artifacts show up in the gallery.</p>
       {info?.overridden && <p className="muted">This run was started with <code>--workspace</code>, which wins over the choice you make here.</p>}
-      <Field label="Workspace folder" hint="An absolute path; Kiln creates it if needed." error={error}>
+      <Field label="Workspace folder" hint="An absolute path; Kiln creates it if needed." error={tooLong ?? error}>
         {(id, describedBy) => (
           <div className="settings-row">
-            <TextInput id={id} aria-describedby={describedBy} value={path} onChange={(e) => setPath(e.target.value)} style={{ flex: 1 }} />
-            <Button onClick={() => void apply()} disabled={!path.trim() || path === info?.path}>
+            <TextInput id={id} aria-describedby={describedBy} value={path} aria-invalid={tooLong !== null} onChange={(e) => setPath(e.target.value)} style={{ flex: 1 }} />
+            <Button onClick={() => void apply()} disabled={!path.trim() || path === info?.path || tooLong !== null}>
               Use this folder
             </Button>
           </div>

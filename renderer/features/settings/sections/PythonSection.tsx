@@ -1,12 +1,24 @@
 import { useEffect, useState } from 'react';
 import type { PythonInfo } from '../../../../shared/contract/backends';
-import type { SettingsPatch } from '../../../../shared/contract/settings';
+import { settingsPatchSchema, type SettingsPatch } from '../../../../shared/contract/settings';
 import { api, errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
+import { limitProblem } from '../../../components/limits';
 import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useSettings } from '../../../stores/settings';
 import { IsolationField } from './IsolationField';
+
+const pythonPatch = settingsPatchSchema.shape.python.unwrap().shape;
+
+/** The contract's limits for the two text fields, as sentences (null when they fit). */
+function textProblems(interpreter: string, pipArgs: string): { interpreter: string | null; pipArgs: string | null } {
+  const longest = pipArgs.split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return {
+    interpreter: limitProblem(interpreter.trim(), pythonPatch.interpreter, 'The interpreter path'),
+    pipArgs: limitProblem(longest, pythonPatch.pipArgs.unwrap().element, 'One pip argument', 'Shorten it or split it.'),
+  };
+}
 
 type NumberKey = 'installTimeoutSec' | 'readyTimeoutSec' | 'maxRunning' | 'idleStopMinutes';
 
@@ -47,6 +59,7 @@ export function PythonSection() {
   useEffect(() => void detect(), [detect, settings?.python.interpreter]);
 
   if (!settings) return null;
+  const tooLong = textProblems(interpreter, pipArgs);
   const save = (patch: SettingsPatch): void => {
     setError(null);
     update(patch).catch((e: unknown) => setError(errorMessage(e)));
@@ -65,16 +78,18 @@ export function PythonSection() {
       <Field
         label="Python interpreter"
         hint="Path to Python 3.9 or newer. Leave empty to use KILN_PYTHON or the first Python found on this machine."
+        error={tooLong.interpreter}
       >
         {(id, describedBy) => (
           <TextInput
             id={id}
             aria-describedby={describedBy}
             value={interpreter}
+            aria-invalid={tooLong.interpreter !== null}
             placeholder="/usr/bin/python3"
             spellCheck={false}
             onChange={(e) => setInterpreter(e.target.value)}
-            onBlur={() => interpreter !== settings.python.interpreter && save({ python: { interpreter: interpreter.trim() } })}
+            onBlur={() => !tooLong.interpreter && interpreter !== settings.python.interpreter && save({ python: { interpreter: interpreter.trim() } })}
           />
         )}
       </Field>
@@ -109,15 +124,17 @@ export function PythonSection() {
         <span className="field-hint">Useful offline, when packages come from your OS. Environments are recreated on the next launch.</span>
       </div>
       <IsolationField />
-      <Field label="Extra pip arguments" hint="Separated by spaces, e.g. --no-index --find-links /opt/wheels for machines without internet.">
+      <Field label="Extra pip arguments" hint="Separated by spaces, e.g. --no-index --find-links /opt/wheels for machines without internet." error={tooLong.pipArgs}>
         {(id, describedBy) => (
           <TextInput
             id={id}
             aria-describedby={describedBy}
             value={pipArgs}
+            aria-invalid={tooLong.pipArgs !== null}
             spellCheck={false}
             onChange={(e) => setPipArgs(e.target.value)}
             onBlur={() => {
+              if (tooLong.pipArgs) return;
               const args = pipArgs.split(/\s+/).filter(Boolean);
               if (args.join(' ') !== settings.python.pipArgs.join(' ')) save({ python: { pipArgs: args } });
             }}

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { WorkspaceInfo } from '../../../../shared/contract/artifacts';
+import { artifactsEndpoints, type WorkspaceInfo } from '../../../../shared/contract/artifacts';
 import { api, errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
+import { limitProblem } from '../../../components/limits';
 import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useShell } from '../../../stores/shell';
 
@@ -35,13 +36,14 @@ export function WorkspaceSection() {
       message: w.overridden ? 'Saved. It takes effect when Kiln starts without --workspace.' : `Workspace is now ${w.path}.`,
     });
   });
-  const error = applyError?.message ?? loadError;
+  const tooLong = limitProblem(draft, artifactsEndpoints['artifacts.setWorkspace'].input.shape.path, 'The folder path');
+  const error = tooLong ?? applyError?.message ?? loadError;
 
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        void apply();
+        if (!tooLong) void apply();
       }}
     >
       <p className="muted">
@@ -60,10 +62,10 @@ export function WorkspaceSection() {
       )}
       <Field label="Workspace folder" hint="An absolute path (or ~/…). Point it at an anton workspace to see anton's artifacts." error={error}>
         {(id, describedBy) => (
-          <TextInput id={id} aria-describedby={describedBy} value={draft} spellCheck={false} onChange={(e) => setDraft(e.target.value)} />
+          <TextInput id={id} aria-describedby={describedBy} value={draft} aria-invalid={tooLong !== null} spellCheck={false} onChange={(e) => setDraft(e.target.value)} />
         )}
       </Field>
-      <Button variant="primary" type="submit" disabled={busy || draft.trim() === '' || draft === info?.path}>
+      <Button variant="primary" type="submit" disabled={busy || draft.trim() === '' || draft === info?.path || tooLong !== null}>
         Apply
       </Button>
     </form>

@@ -1,7 +1,8 @@
 /**
  * How often a page may send the user to the OS browser (`window.open` from a previewed
  * artifact, a link in a frame): at most one open per `gapMs` and `perMinute` a minute, so a
- * hostile page cannot flood the desktop with browser tabs. Pure; the window wires it.
+ * hostile page cannot flood the desktop with browser tabs. Pure: Electron's window-open handler
+ * (`electron/platform/window.ts`) and the preview pane's frame opener (`frame-open.ts`) each hold one.
  */
 export function createOpenLimiter(opts: { gapMs?: number; perMinute?: number; now?: () => number } = {}): () => boolean {
   const gap = opts.gapMs ?? 1000;

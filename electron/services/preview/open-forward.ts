@@ -1,0 +1,43 @@
+/**
+ * Part of the preview client script (served with `CLIENT_SCRIPT`): artifact frames are sandboxed
+ * without `allow-popups`, so a page can't open a window or tab itself. This forwards its
+ * `window.open(url)` and clicks on links that target another window (`target=_blank`, a named
+ * target, or a modified click) to the embedding pane as `{kiln:1,type:'open',url}`. The pane
+ * decides: it opens the URL in the OS browser only while the user has just clicked in that
+ * frame (Chromium activates the embedding window too, and page code can't fake that) and within
+ * the open rate limit. A page that removes this shim only loses its pop-ups; a page that posts
+ * the message itself gains nothing the shim doesn't have.
+ */
+export const OPEN_FORWARD_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  if (window.parent === window || window.__kilnOpen) return;
+  window.__kilnOpen = true;
+  var parentWin = window.parent;
+  function forward(u) {
+    try {
+      var url = new URL(String(u), document.baseURI).href;
+      parentWin.postMessage({ kiln: 1, type: 'open', url: url }, '*');
+    } catch (e) {}
+  }
+  try {
+    window.open = function (u) {
+      if (u !== undefined && u !== null && String(u) !== '') forward(u);
+      return null;
+    };
+  } catch (e) {}
+  window.addEventListener('click', function (ev) {
+    try {
+      if (ev.defaultPrevented || ev.button !== 0) return;
+      var el = ev.target;
+      var a = el && el.closest ? el.closest('a[href]') : null;
+      if (!a) return;
+      var target = (a.getAttribute('target') || '').toLowerCase();
+      var modified = ev.ctrlKey || ev.metaKey || ev.shiftKey;
+      if (!modified && (target === '' || target === '_self')) return;
+      ev.preventDefault();
+      forward(a.href);
+    } catch (e) {}
+  });
+})();
+`;
