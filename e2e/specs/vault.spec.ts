@@ -80,6 +80,11 @@ test('a datasource added in the UI: secret set, never in the DOM or a received f
   // The stored password is never tried against a changed host.
   await expect(edit.getByRole('group', { name: 'Save anyway?' })).toContainText('type the password again to test the new address');
   await edit.getByRole('button', { name: 'Save anyway' }).click();
+  // Nor is it carried over to it on save (docs/security.md, point 6): the user types it again.
+  await expect(edit.getByRole('alert')).toContainText('so Kiln will not send the stored password there: type it again, or clear it.');
+  await edit.getByLabel('Password', { exact: true }).fill('e2e-db2-pass-5e6f7a');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await edit.getByRole('button', { name: 'Save anyway' }).click();
   await expect(edit).toBeHidden();
   await expect(item).toContainText('db2.internal');
   await expect(item).toContainText('Set');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEndpoint } from './core';
+import { confirmOriginInputSchema, keyOriginStatusSchema } from './key-origin';
 
 /** Base URLs of the provider presets (settings.provider.preset); `custom` has none. */
 export const providerPresetUrls = {
@@ -30,4 +31,8 @@ export const providerEndpoints = {
     input: testConnectionInputSchema.optional(),
     output: testConnectionOutputSchema,
   }),
+  /** Where the stored provider key may go, against where the agent would send it now. */
+  'provider.keyOrigin': defineEndpoint('provider.keyOrigin', { input: z.void(), output: keyOriginStatusSchema }),
+  /** The user confirms the provider key may go to the current origin (Settings → Provider). */
+  'provider.confirmOrigin': defineEndpoint('provider.confirmOrigin', { input: confirmOriginInputSchema, output: keyOriginStatusSchema }),
 };

@@ -168,6 +168,14 @@ export function envVarName(engine: string, name: string, field: string): string 
   return `${envPrefix(engine, name)}__${field.toUpperCase()}`;
 }
 
+/** Fields that say where a connection goes: a stored secret follows them only when the user types it again. */
+export const DATASOURCE_TARGET_FIELDS = ['host', 'port', 'base_url', 'account', 'path'] as const;
+
+/** The target fields whose value differs (trimmed) between two field sets; a field left out of `next` is unchanged. */
+export function movedTargetFields(before: Readonly<Record<string, string | null | undefined>>, next: Readonly<Record<string, string | null | undefined>>): string[] {
+  return DATASOURCE_TARGET_FIELDS.filter((k) => k in next && (next[k] ?? '').trim() !== (before[k] ?? '').trim());
+}
+
 /** Bookkeeping fields (leading `_`) are stored but never exported. */
 export function isExportedField(field: string): boolean {
   return !field.startsWith('_');

@@ -12,7 +12,9 @@ type PublishChannels =
   | 'publish.export'
   | 'publish.setApiKey'
   | 'publish.datasourceCheck'
-  | 'publish.declareDatasource';
+  | 'publish.declareDatasource'
+  | 'publish.keyOrigin'
+  | 'publish.confirmOrigin';
 
 /** Thin: the router has validated every input against the contract; the service does the work. */
 export function publishHandlers(s: Services): Pick<HandlerMap, PublishChannels> {
@@ -27,6 +29,8 @@ export function publishHandlers(s: Services): Pick<HandlerMap, PublishChannels> 
     'publish.export': ({ slug, path }) => s.publish.exportBundle(slug, path),
     'publish.datasourceCheck': ({ slug }) => s.publish.datasourceCheck(slug),
     'publish.declareDatasource': ({ slug, datasource }) => s.publish.declareDatasource(slug, datasource),
+    'publish.keyOrigin': () => s.publish.keyOrigin(),
+    'publish.confirmOrigin': ({ origin }) => s.publish.confirmOrigin(origin),
     'publish.setApiKey': async ({ key }) => {
       await s.publish.setApiKey(key);
     },

@@ -16,6 +16,7 @@ import { Scrubber } from '../../services/vault/scrubber';
 import { KeychainSecretStore } from '../../services/vault/secret-store';
 import { Secrets, environmentOverlay } from '../../services/vault/secrets';
 import { VaultService } from '../../services/vault/vault-service';
+import { createKeyOrigins } from '../../services/vault/key-origins-wiring';
 import { ProviderService } from '../../services/provider/provider-service';
 import { AppSecrets } from '../../services/settings/app-secrets';
 import { createRouter, type HandlerMap, type Router } from '../router';
@@ -85,8 +86,9 @@ beforeAll(async () => {
   });
   vault.onChanged((list) => events.emit('vault.changed', list));
   // Only the parts these handlers use; the rest of the composition root is out of scope here.
-  const provider = new ProviderService({ savedBaseUrl: () => settings.get().provider.baseUrl, secrets });
-  const appSecrets = new AppSecrets(secrets);
+  const keyOrigins = createKeyOrigins({ userData: path.join(dir, 'userdata'), secrets, providerUrl: () => settings.get().provider.baseUrl, publishUrl: () => 'https://publish.invalid' });
+  const provider = new ProviderService({ savedBaseUrl: () => settings.get().provider.baseUrl, secrets, keyOrigins });
+  const appSecrets = new AppSecrets(secrets, keyOrigins);
   appSecrets.onChanged((status) => events.emit('secrets.changed', status));
   const datasources = new DatasourceService({ vault, scrub: (t) => scrubber.scrub(t), python: async () => '/usr/bin/python3', connectTimeoutMs: 3000 });
   const services = { secrets, vault, events, settings, provider, appSecrets, datasources } as unknown as Services;

@@ -1,5 +1,6 @@
 import { KilnError } from '../../../shared/contract/core';
 import type { ConnectionDraft, ConnectionTestResult } from '../../../shared/contract/datasources';
+import { DATASOURCE_TARGET_FIELDS, movedTargetFields } from '../../../shared/vault/catalog';
 import { connectorFor, noDriverMessage } from './connectors';
 import { scrubToJson } from '../vault/scrubber';
 import { explain, explainQuery } from './errors';
@@ -22,8 +23,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const QUERY_ROW_CAP = 500;
 export const QUERY_TIME_CAP_MS = 60_000;
 
-/** Fields that say where a connection goes: a stored secret is reused only while these stay. */
-const TARGET_FIELDS = ['host', 'port', 'base_url', 'account', 'path'];
 
 /**
  * Test connection, describe and read-only query for every engine that has a connector. Fields,
@@ -61,7 +60,7 @@ export class DatasourceService {
       Object.assign(fields, stored.fields);
       // Like the provider key: a stored secret goes only where the saved datasource points.
       const reused = stored.secretFields.filter((k) => !(k in draft.fields) && k in stored.fields);
-      const moved = TARGET_FIELDS.some((k) => k in draft.fields && (draft.fields[k] ?? '').trim() !== (stored.fields[k] ?? '').trim());
+      const moved = movedTargetFields(stored.fields, draft.fields).length > 0;
       if (moved && reused.length > 0) {
         const message = `You changed where this datasource connects: type the ${reused.join(' and ')} again to test the new address.`;
         return this.finish({ ok: false, outcome: 'invalid', message }, Date.now());
@@ -69,7 +68,7 @@ export class DatasourceService {
     }
     for (const [k, v] of Object.entries(draft.fields)) {
       if (v === null || v.trim() === '') delete fields[k];
-      else fields[k] = TARGET_FIELDS.includes(k) ? v.trim() : v;
+      else fields[k] = (DATASOURCE_TARGET_FIELDS as readonly string[]).includes(k) ? v.trim() : v;
     }
     return this.run({ engine: draft.engine, fields });
   }

@@ -3,10 +3,14 @@
  * servers: the stored key goes to the saved provider's origin and nowhere else.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KilnError } from '../../../shared/contract/core';
+import { createKeyOrigins } from '../vault/key-origins-wiring';
 import { Scrubber } from '../vault/scrubber';
 import { KeychainSecretStore } from '../vault/secret-store';
 import { Secrets } from '../vault/secrets';
@@ -19,6 +23,9 @@ let keychain: KeychainSecretStore;
 let secrets: Secrets;
 let saved: string;
 let other: string;
+let userData: string;
+/** The key was stored before the origins record existed: the saved origin is adopted once. */
+const keyOrigins = () => createKeyOrigins({ userData, secrets, providerUrl: () => saved, publishUrl: () => 'https://publish.invalid' });
 
 async function modelsServer(): Promise<string> {
   const server = http.createServer((req, res) => {
@@ -32,6 +39,7 @@ async function modelsServer(): Promise<string> {
 }
 
 beforeAll(async () => {
+  userData = mkdtempSync(path.join(os.tmpdir(), 'kiln-provider-'));
   saved = await modelsServer();
   other = await modelsServer();
   keychain = new KeychainSecretStore({ keychainService: `KilnTest-${randomBytes(4).toString('hex')}` });
@@ -42,25 +50,26 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => s.close(r));
   for (const account of await keychain.accounts()) await keychain.delete(account);
+  rmSync(userData, { recursive: true, force: true });
 });
 
 describe('ProviderService.testConnection', () => {
   it('sends the stored key to the saved provider (given or by default)', async () => {
-    const service = new ProviderService({ savedBaseUrl: () => saved, secrets });
+    const service = new ProviderService({ savedBaseUrl: () => saved, secrets, keyOrigins: keyOrigins() });
     await expect(service.testConnection({ baseUrl: saved })).resolves.toMatchObject({ models: ['m1'], usedApiKey: true });
     expect(seen.at(-1)).toEqual({ port: Number(new URL(saved).port), auth: `Bearer ${KEY}` });
     await expect(service.testConnection()).resolves.toMatchObject({ usedApiKey: true });
   });
 
   it('never sends the stored key to a URL typed into the form but not saved', async () => {
-    const service = new ProviderService({ savedBaseUrl: () => saved, secrets });
+    const service = new ProviderService({ savedBaseUrl: () => saved, secrets, keyOrigins: keyOrigins() });
     await expect(service.testConnection({ baseUrl: other })).resolves.toMatchObject({ usedApiKey: false });
     expect(seen.at(-1)!.port).toBe(Number(new URL(other).port));
     expect(seen.at(-1)!.auth ?? '').not.toContain(KEY);
   });
 
   it('a path on the same origin is the same provider; another port or scheme is not', async () => {
-    const service = new ProviderService({ savedBaseUrl: () => saved, secrets });
+    const service = new ProviderService({ savedBaseUrl: () => saved, secrets, keyOrigins: keyOrigins() });
     await expect(service.testConnection({ baseUrl: saved.replace('/v1', '/v1/') })).resolves.toMatchObject({ usedApiKey: true });
     const https = saved.replace('http:', 'https:');
     await expect(service.testConnection({ baseUrl: https })).rejects.toBeInstanceOf(KilnError);
@@ -69,7 +78,7 @@ describe('ProviderService.testConnection', () => {
 
   it('refuses a base URL that is not one, with a sentence and without reading the key', async () => {
     let reads = 0;
-    const service = new ProviderService({ savedBaseUrl: () => 'not a url', secrets: { get: async () => (reads++, KEY) } });
+    const service = new ProviderService({ savedBaseUrl: () => 'not a url', secrets: { get: async () => (reads++, KEY) }, keyOrigins: keyOrigins() });
     await expect(service.testConnection({ baseUrl: 'not a url' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('is not a URL') });
     expect(reads).toBe(0);
   });
@@ -77,11 +86,13 @@ describe('ProviderService.testConnection', () => {
   it('without a keychain, tests keyless (a local server needs none); other keychain errors surface', async () => {
     const locked = new ProviderService({
       savedBaseUrl: () => saved,
+      keyOrigins: keyOrigins(),
       secrets: { get: async () => { throw new KilnError('UNAVAILABLE', 'No keychain here.'); } },
     });
     await expect(locked.testConnection()).resolves.toMatchObject({ usedApiKey: false });
     const broken = new ProviderService({
       savedBaseUrl: () => saved,
+      keyOrigins: keyOrigins(),
       secrets: { get: async () => { throw new KilnError('IO', 'Keychain answered nonsense.'); } },
     });
     await expect(broken.testConnection()).rejects.toMatchObject({ code: 'IO' });

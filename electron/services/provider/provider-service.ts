@@ -1,6 +1,8 @@
 import { KilnError } from '../../../shared/contract/core';
+import type { KeyOriginStatus } from '../../../shared/contract/key-origin';
 import type { TestConnectionResult } from '../../../shared/contract/provider';
 import { ACCOUNTS } from '../vault/secret-store';
+import { originOf, type KeyOrigins } from '../vault/key-origins';
 import { testProviderConnection } from './test-connection';
 
 export interface ProviderServiceDeps {
@@ -8,29 +10,38 @@ export interface ProviderServiceDeps {
   savedBaseUrl(): string;
   /** The keychain (with its environment overlay). */
   secrets: { get(account: string): Promise<string | null> };
+  /** Where the key may go (docs/security.md, point 6); the key is sent only to its confirmed origin. */
+  keyOrigins: Pick<KeyOrigins, 'check' | 'status' | 'confirm'>;
   timeoutMs?: number;
-}
-
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
 }
 
 /** The model provider as Settings sees it: the stored key and "Test connection". */
 export class ProviderService {
   constructor(private readonly deps: ProviderServiceDeps) {}
 
-  /** The stored API key; null when none is set or there is no keychain (a keyless local server still works). */
+  /**
+   * The stored API key, for a request to the saved provider URL; null when none is set or there
+   * is no keychain (a keyless local server still works). Throws `origin-unconfirmed` when the
+   * saved URL's origin is not the one the user confirmed the key for.
+   */
   async storedApiKey(): Promise<string | null> {
+    let key: string | null;
     try {
-      return await this.deps.secrets.get(ACCOUNTS.providerApiKey);
+      key = await this.deps.secrets.get(ACCOUNTS.providerApiKey);
     } catch (error) {
       if (error instanceof KilnError && error.code === 'UNAVAILABLE') return null;
       throw error;
     }
+    if (key !== null) await this.deps.keyOrigins.check(ACCOUNTS.providerApiKey, this.deps.savedBaseUrl());
+    return key;
+  }
+
+  keyOrigin(): Promise<KeyOriginStatus> {
+    return this.deps.keyOrigins.status(ACCOUNTS.providerApiKey);
+  }
+
+  confirmOrigin(origin: string): Promise<KeyOriginStatus> {
+    return this.deps.keyOrigins.confirm(ACCOUNTS.providerApiKey, origin);
   }
 
   /**

@@ -46,6 +46,8 @@ import { checkDatasourceUses, declareDatasource, type DatasourceUsesDeps } from 
 import { dsVariables, requirementNames, uncoveredImports, packageFor } from './python-imports';
 import { pythonMajorMinor } from './python-version';
 import { settingOrEnv } from '../config/prefer-setting';
+import type { KeyOriginStatus } from '../../../shared/contract/key-origin';
+import type { KeyOrigins } from '../vault/key-origins';
 import { chosenInterpreter } from '../python/interpreter';
 import { scanForSecrets } from './secret-scan';
 import { buildZip, removeZip, tooLarge, type ZipResult, type ZipSource } from './zip';
@@ -72,6 +74,11 @@ export interface PublishServiceDeps {
   chooseSavePath?: ((suggestedName: string) => Promise<string | null>) | undefined;
   /** Timeouts and retry pacing; tests shorten them. */
   client?: Pick<ClientOptions, 'idleTimeoutMs' | 'retries' | 'retryDelayMs'>;
+  /**
+   * Where the publish key may go (docs/security.md, point 6): the composition root always passes
+   * it; tests of bundling, deploy and benchmarks that run their own loopback server leave it out.
+   */
+  keyOrigins?: Pick<KeyOrigins, 'check' | 'status' | 'confirm' | 'keySet'> | undefined;
 }
 
 interface CurrentMd5 {
@@ -312,10 +319,25 @@ export class PublishService {
     return new PublishClient({ baseUrl: this.publishUrl(), apiKey, signal, ...this.deps.client });
   }
 
+  /** The key, for a request to the publish URL in effect: only when the user confirmed its origin. */
   private async requireKey(): Promise<string> {
     const key = await this.apiKey();
     if (!key) throw new KilnError('FORBIDDEN', 'No publish API key is set. Enter your key to publish.', undefined, 'publish-key-missing');
+    await this.deps.keyOrigins?.check(API_KEY_ACCOUNT, this.publishUrl());
     return key;
+  }
+
+  keyOrigin(): Promise<KeyOriginStatus> {
+    return this.origins().status(API_KEY_ACCOUNT);
+  }
+
+  confirmOrigin(origin: string): Promise<KeyOriginStatus> {
+    return this.origins().confirm(API_KEY_ACCOUNT, origin);
+  }
+
+  private origins(): NonNullable<PublishServiceDeps['keyOrigins']> {
+    if (!this.deps.keyOrigins) throw new KilnError('INTERNAL', 'Kiln was started without its record of confirmed key origins.');
+    return this.deps.keyOrigins;
   }
 
   async publish(slug: string, choice?: AccessChoice): Promise<PublishResult> {
@@ -556,8 +578,10 @@ export class PublishService {
     };
   }
 
+  /** From the review sheet: the user typed the key while this publish URL was in effect. */
   async setApiKey(key: string): Promise<void> {
     await this.deps.secrets.set(API_KEY_ACCOUNT, key.trim());
+    await this.deps.keyOrigins?.keySet(API_KEY_ACCOUNT);
   }
 }
 

@@ -1,6 +1,7 @@
 import { KilnError } from '../../../shared/contract/core';
 import type { AppSecretAccount, SecretsStatus } from '../../../shared/contract/vault';
 import { Emitter, type Disposable } from '../../../shared/lib/emitter';
+import type { KeyOrigins } from '../vault/key-origins';
 import type { Secrets } from '../vault/secrets';
 import { secretsStatus } from '../vault/secrets-status';
 
@@ -11,7 +12,11 @@ import { secretsStatus } from '../vault/secrets-status';
 export class AppSecrets {
   private readonly changed = new Emitter<SecretsStatus>();
 
-  constructor(private readonly secrets: Secrets) {}
+  constructor(
+    private readonly secrets: Secrets,
+    /** Setting a key confirms the origin on screen; clearing it forgets the confirmation. */
+    private readonly origins?: Pick<KeyOrigins, 'keySet' | 'keyCleared'>,
+  ) {}
 
   /** Which keys are set and where from, and whether the keychain answers. */
   status(): Promise<SecretsStatus> {
@@ -24,11 +29,13 @@ export class AppSecrets {
     // Secrets.set('') deletes; a blank field must never silently remove the stored key.
     if (key === '') throw new KilnError('VALIDATION', 'The key is empty. To remove the stored key, use Clear.');
     await this.secrets.set(account, key);
+    await this.origins?.keySet(account);
     return this.announce();
   }
 
   async clear(account: AppSecretAccount): Promise<SecretsStatus> {
     await this.secrets.delete(account);
+    await this.origins?.keyCleared(account);
     return this.announce();
   }
 

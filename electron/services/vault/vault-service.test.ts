@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KilnError } from '../../../shared/contract/core';
 import type { DatasourceView } from '../../../shared/contract/vault';
 import { Scrubber } from './scrubber';
 import { KeychainSecretStore } from './secret-store';
@@ -98,9 +99,9 @@ describe('VaultService datasources', () => {
   it('edits: unchanged secrets kept, a new value replaces, an empty value clears', async () => {
     const ds = await addPostgres();
     const account = `${ds.envPrefix}__PASSWORD`;
-    const renamed = await vault.update({ slug: ds.slug, label: 'Sales (prod)', fields: { host: 'db2.internal' } });
+    const renamed = await vault.update({ slug: ds.slug, label: 'Sales (prod)', fields: { user: 'app2' } });
     expect(renamed.label).toBe('Sales (prod)');
-    expect(renamed.fields.host).toBe('db2.internal');
+    expect(renamed.fields.user).toBe('app2');
     expect(await keychain.get(account)).toBe('pg-S3cret!');
 
     await vault.update({ slug: ds.slug, fields: { password: 'rotated-2' } });
@@ -113,6 +114,29 @@ describe('VaultService datasources', () => {
 
     await expect(vault.update({ slug: ds.slug, fields: { host: '' } })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(vault.update({ slug: 'postgres-00000000', label: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a stored secret never follows a changed address unless typed again: refused with a sentence, nothing changed', async () => {
+    const ds = await addPostgres();
+    const account = `${ds.envPrefix}__PASSWORD`;
+    const moves: Record<string, string>[] = [{ host: 'evil.example' }, { port: '6543' }, { host: 'evil.example', user: 'someone' }];
+    for (const fields of moves) {
+      const err = await vault.update({ slug: ds.slug, fields }).then(() => null, (e: unknown) => e as KilnError);
+      expect(err).toMatchObject({ code: 'VALIDATION', reason: 'origin-unconfirmed' });
+      expect(err?.message).toMatch(/You changed where this datasource connects \((host|port)\).*type it again/);
+      expect(err?.message).not.toContain('pg-S3cret!');
+    }
+    expect((await vault.get(ds.slug)).fields).toMatchObject({ host: 'db.internal', user: 'analyst' });
+    expect((await vault.get(ds.slug)).fields.port ?? '').not.toBe('6543');
+    expect(await keychain.get(account)).toBe('pg-S3cret!');
+    // Only whitespace around the same host is the same address.
+    await expect(vault.update({ slug: ds.slug, fields: { host: ' db.internal ' } })).resolves.toMatchObject({ fields: { host: 'db.internal' } });
+    // Typed again (or cleared), the move is the user's decision.
+    const moved = await vault.update({ slug: ds.slug, fields: { host: 'db2.internal', password: 'for-db2' } });
+    expect(moved.fields.host).toBe('db2.internal');
+    expect(await keychain.get(account)).toBe('for-db2');
+    const cleared = await vault.update({ slug: ds.slug, fields: { host: 'db3.internal', password: '' } });
+    expect(cleared.secrets).toEqual({ password: false });
   });
 
   it('deletes a datasource and its keychain entries', async () => {

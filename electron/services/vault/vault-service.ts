@@ -17,6 +17,7 @@ import {
   envVarName,
   isExportedField,
   isSecretField,
+  movedTargetFields,
 } from '../../../shared/vault/catalog';
 import { datasourceSecretAccount } from '../../../shared/vault/accounts';
 import { scanAntonVault, type AntonRecord } from './anton-import';
@@ -61,6 +62,21 @@ function toView(d: StoredDatasource): DatasourceView {
     updatedAt: d.updatedAt,
     connection: d.connection ? { ...d.connection } : { state: 'untested' },
   };
+}
+
+/**
+ * A stored secret goes to a new address only when the user types it again (docs/security.md,
+ * point 6): the form asks for it, and this refuses a save that would carry it over silently.
+ */
+function refuseSecretsToNewAddress(current: StoredDatasource, nextFields: Record<string, string>, kept: string[]): void {
+  const moved = movedTargetFields(current.fields, { ...Object.fromEntries(Object.keys(current.fields).map((k) => [k, null])), ...nextFields });
+  if (moved.length === 0 || kept.length === 0) return;
+  throw new KilnError(
+    'VALIDATION',
+    `You changed where this datasource connects (${moved.join(', ')}), so Kiln will not send the stored ${kept.join(' and ')} there: type ${kept.length > 1 ? 'them' : 'it'} again, or clear ${kept.length > 1 ? 'them' : 'it'}.`,
+    undefined,
+    'origin-unconfirmed',
+  );
 }
 
 /**
@@ -213,6 +229,7 @@ export class VaultService {
       }
       const missing = missingRequired(current.engine, next.fields, secretsNow);
       if (missing.length > 0) throw new KilnError('VALIDATION', `These fields can't be empty: ${missing.join(', ')}.`);
+      refuseSecretsToNewAddress(current, next.fields, [...secretsNow].filter((f) => !(f in setSecrets)));
       next.secretFields = [...secretsNow].sort();
       next.updatedAt = this.now().toISOString();
       // A test of the old values says nothing about the new ones.

@@ -5,6 +5,8 @@ import { Button } from '../../components/Button';
 import { Field, PasswordInput } from '../../components/Field';
 import { useAsyncAction } from '../../hooks/useAsyncAction';
 import { useVault } from './store';
+import { limitProblem } from '../../components/limits';
+import { vaultEndpoints } from '../../../shared/contract/vault';
 import { SecretBadge } from './SecretBadge';
 
 /**
@@ -20,6 +22,7 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
     void loadSecrets();
   }, [loadSecrets]);
 
+  const tooLong = limitProblem(draft, vaultEndpoints['secrets.set'].input.shape.value, 'The key');
   const entry = status?.secrets.find((s) => s.account === account);
   const isSet = entry?.set ?? false;
 
@@ -33,7 +36,7 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
       className="secret-field"
       onSubmit={(e) => {
         e.preventDefault();
-        if (draft.trim() === '') return;
+        if (draft.trim() === '' || tooLong) return;
         void run('set');
       }}
     >
@@ -45,7 +48,7 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
             {hint ? ` ${hint}` : ''}
           </>
         }
-        error={error?.message ?? (status && !status.keychainAvailable ? status.problem : null)}
+        error={tooLong ?? error?.message ?? (status && !status.keychainAvailable ? status.problem : null)}
       >
         {(id, describedBy) => (
           <div className="vault-row">
@@ -56,7 +59,7 @@ export function AppSecretField({ account, label, hint }: { account: AppSecretAcc
               placeholder={isSet ? 'Enter a new value to replace it' : 'Paste the key'}
               onChange={(e) => setDraft(e.target.value)}
             />
-            <Button type="submit" variant="primary" disabled={busy || draft.trim() === ''}>
+            <Button type="submit" variant="primary" disabled={busy || draft.trim() === '' || tooLong !== null}>
               {isSet ? 'Replace' : 'Save'}
             </Button>
             {entry?.source === 'keychain' && (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { providerPresetUrls, type TestConnectionResult } from '../../../../shared/contract/provider';
-import { providerPresets } from '../../../../shared/contract/settings';
+import { providerPresets, settingsPatchSchema } from '../../../../shared/contract/settings';
+import { limitProblem } from '../../../components/limits';
 import { api, errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
@@ -8,10 +9,13 @@ import { Spinner } from '../../../components/Spinner';
 import { useAsyncAction } from '../../../hooks/useAsyncAction';
 import { useSettings } from '../../../stores/settings';
 import { AppSecretField } from '../../vault/AppSecretField';
+import { KeyOriginNotice } from '../../vault/KeyOriginNotice';
 import '../../vault/vault.css';
 import { PROVIDER_API_KEY_ACCOUNT } from '../../../../shared/vault/accounts';
 
 type Preset = (typeof providerPresets)[number];
+
+const providerPatch = settingsPatchSchema.shape.provider.unwrap().shape;
 
 const presetLabels: Record<Preset, string> = {
   openai: 'OpenAI',
@@ -42,9 +46,12 @@ export function ProviderSection() {
   useEffect(() => setBaseUrl(provider?.baseUrl ?? ''), [provider?.baseUrl]);
   useEffect(() => setModel(provider?.model ?? ''), [provider?.model]);
   if (!provider) return null;
+  const urlTooLong = limitProblem(baseUrl.trim(), providerPatch.baseUrl, 'The base URL');
+  const modelTooLong = limitProblem(model.trim(), providerPatch.model, 'The model id');
 
   const save = (patch: { preset?: Preset; baseUrl?: string; model?: string }): void => {
     setError(null);
+    if ((patch.baseUrl !== undefined && urlTooLong) || (patch.model !== undefined && modelTooLong)) return;
     update({ provider: patch }).catch((e: unknown) => setError(errorMessage(e)));
   };
 
@@ -82,7 +89,7 @@ export function ProviderSection() {
           </select>
         )}
       </Field>
-      <Field label="Base URL" error={error}>
+      <Field label="Base URL" error={urlTooLong ?? error}>
         {(id, describedBy) => (
           <TextInput
             id={id}
@@ -97,7 +104,8 @@ export function ProviderSection() {
           />
         )}
       </Field>
-      <Field label="Model" hint={result ? 'Type a model id or pick one from the tested list below.' : 'Type a model id, or run “Test connection” to list them.'}>
+      <KeyOriginNotice kind="provider" url={provider.baseUrl} />
+      <Field label="Model" error={modelTooLong} hint={result ? 'Type a model id or pick one from the tested list below.' : 'Type a model id, or run “Test connection” to list them.'}>
         {(id, describedBy) => (
           <>
             <TextInput
@@ -128,7 +136,7 @@ export function ProviderSection() {
         hint={needsKey ? 'Stored in the OS keychain.' : 'Local servers usually need no key.'}
       />
       <div className="vault-row">
-        <Button onClick={() => void test()} disabled={testing || baseUrl.trim() === ''}>
+        <Button onClick={() => void test()} disabled={testing || baseUrl.trim() === '' || urlTooLong !== null}>
           Test connection
         </Button>
         {testing && <Spinner label="Testing the connection" />}

@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'react';
-import { DEFAULT_PUBLISH_URL } from '../../../../shared/contract/settings';
+import { DEFAULT_PUBLISH_URL, settingsPatchSchema } from '../../../../shared/contract/settings';
+import { limitProblem } from '../../../components/limits';
 import { errorMessage } from '../../../api/client';
 import { Button } from '../../../components/Button';
 import { Field, TextInput } from '../../../components/Field';
 import { useSettings } from '../../../stores/settings';
 import { AppSecretField } from '../../vault/AppSecretField';
+import { KeyOriginNotice } from '../../vault/KeyOriginNotice';
 import '../../vault/vault.css';
 import { PUBLISH_API_KEY_ACCOUNT } from '../../../../shared/vault/accounts';
 
 function checkUrl(value: string): string | null {
+  const tooLong = limitProblem(value, settingsPatchSchema.shape.publish.unwrap().shape.url, 'The address');
+  if (tooLong) return tooLong;
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:' ? null : 'Use an http:// or https:// address.';
@@ -64,6 +68,7 @@ export function PublishingSection() {
           )}
         </Field>
       </form>
+      <KeyOriginNotice kind="publish" url={saved} />
       <AppSecretField account={PUBLISH_API_KEY_ACCOUNT} label="Publish API key" hint="Stored in the OS keychain." />
       <Field label="Bundle size limit (MB)" hint="A publish or export larger than this is refused before anything is sent." error={limitError}>
         {(id, describedBy) => (
