@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startModelServer, type ModelServer } from '../fixtures/model-server';
@@ -10,6 +11,8 @@ import { expect, test } from '../fixtures/kiln';
  */
 const EVERYTHING = path.resolve('node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const SECRET = 'e2e-mcp-server-token-5d4c3b2a';
+/** A credential passed as an argument: kept in the keychain, shown masked. */
+const ARG_SECRET = 'sk-e2e-mcp-arg-9a8b7c6d';
 
 let model: ModelServer;
 test.beforeEach(async () => {
@@ -38,7 +41,7 @@ test('add a stdio MCP server in Settings → Tools; the agent calls its tool aft
   const form = page.getByRole('dialog', { name: 'Add an MCP server' });
   await form.getByLabel('Name *').fill('everything');
   await form.getByLabel('Command *').fill(process.execPath);
-  await form.getByLabel('Arguments').fill(`${EVERYTHING}\nstdio`);
+  await form.getByLabel('Arguments').fill(`${EVERYTHING}\nstdio\n--api-key=${ARG_SECRET}`);
   await form.getByRole('button', { name: '+ Add' }).click();
   await form.getByLabel('Environment 1 name').fill('SERVICE_TOKEN');
   await form.getByLabel('Environment 1 value').fill(SECRET);
@@ -81,7 +84,13 @@ test('add a stdio MCP server in Settings → Tools; the agent calls its tool aft
   const edit = page.getByRole('dialog', { name: 'Edit everything' });
   await expect(edit.getByLabel('Environment 1 value')).toHaveValue('');
   await expect(edit.getByLabel('Environment 1 value')).toHaveAttribute('placeholder', /Stored in the keychain/);
-  await edit.getByRole('button', { name: 'Cancel' }).click();
+  await expect(edit.getByLabel('Arguments')).toHaveValue(`${EVERYTHING}\nstdio\n--api-key=••••`);
+  expect(await page.content()).not.toContain(ARG_SECRET);
+  expect(readFileSync(path.join(app.userData, 'mcp-servers.json'), 'utf8')).not.toContain(ARG_SECRET);
+  // Saved unchanged, the masked argument keeps its secret and the server starts again.
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit).toBeHidden();
+  await expect(card.getByRole('status')).toHaveText(/Connected · \d+ tools/, { timeout: 30_000 });
   await card.getByRole('switch', { name: 'Enable everything' }).uncheck();
   await expect(card.getByRole('status')).toHaveText('Off');
 });

@@ -5,8 +5,9 @@ import { defineEndpoint, defineEvent } from './core';
  * MCP servers the agent may use (Settings → Tools). A server is a local command (stdio) or a
  * remote URL (streamable HTTP). Its configuration lives in `<userData>/mcp-servers.json`
  * without secrets: an environment variable or header marked secret keeps only its name there,
- * its value goes to the OS keychain (`mcpSecretAccount` in `shared/vault/accounts.ts`) and is
- * never sent back to the page.
+ * a secret inside an argument (a URL's password, `--api-key=…`) only a placeholder; the value
+ * goes to the OS keychain (`mcpSecretAccount` in `shared/vault/accounts.ts`) and is never sent
+ * back to the page.
  */
 
 /** The server name is also the prefix of its tools for the model (`<server>__<tool>`). */
@@ -14,6 +15,13 @@ export const MCP_SERVER_NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
 export const mcpServerNameSchema = z
   .string()
   .regex(MCP_SERVER_NAME_RULE, 'Name the server with letters, digits and hyphens (up to 40 characters), e.g. "warehouse".');
+
+/**
+ * Stands in for a secret inside a command-line argument (`--api-key=••••`,
+ * `postgresql://user:••••@host/db`). The page shows arguments with it; an argument sent back
+ * exactly as shown keeps the stored secret, one typed in full replaces it.
+ */
+export const MCP_SECRET_MASK = '••••';
 
 /** What separates the server from the tool in the name the model sees. */
 export const MCP_TOOL_SEPARATOR = '__';
@@ -42,6 +50,7 @@ export const mcpServerInputSchema = z
     name: mcpServerNameSchema,
     transport: z.enum(mcpTransports),
     command: z.string().max(4096),
+    /** One per item; an item still showing `MCP_SECRET_MASK` as the view gave it keeps that stored secret. */
     args: z.array(z.string().max(4096)).max(100),
     cwd: z.string().max(4096),
     url: z.string().max(2048),
@@ -67,6 +76,7 @@ export const mcpServerViewSchema = z.object({
   name: z.string(),
   transport: z.enum(mcpTransports),
   command: z.string(),
+  /** The arguments with every secret part replaced by `MCP_SECRET_MASK` (the value stays in main). */
   args: z.array(z.string()),
   cwd: z.string(),
   url: z.string(),

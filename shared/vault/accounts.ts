@@ -46,11 +46,16 @@ export function isAppSecretAccount(account: string): account is AppSecretAccount
 
 const MCP_PREFIX = 'mcp.';
 
+/** What an MCP server secret belongs to: a variable, a header, or a command-line argument. */
+export type McpSecretKind = 'env' | 'header' | 'arg';
+
 /**
- * A secret environment value or header of an MCP server (Settings → Tools), by server name:
- * `mcp.<server>.env.<NAME>`, `mcp.<server>.header.<Name>`. It scrubs as `[MCP_<SERVER>_ENV_<NAME>]`.
+ * A secret environment value, header or argument of an MCP server (Settings → Tools), by server
+ * name: `mcp.<server>.env.<NAME>`, `mcp.<server>.header.<Name>`, `mcp.<server>.arg.<key>` (the
+ * key is stable across edits, e.g. `api-key` for `--api-key=…`, `url` for a URL's password). It
+ * scrubs as `[MCP_<SERVER>_ENV_<NAME>]` (`…_ARG_<KEY>`).
  */
-export function mcpSecretAccount(server: string, kind: 'env' | 'header', name: string): string {
+export function mcpSecretAccount(server: string, kind: McpSecretKind, name: string): string {
   return `${MCP_PREFIX}${server}.${kind}.${name}`;
 }
 

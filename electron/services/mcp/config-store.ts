@@ -3,20 +3,30 @@ import path from 'node:path';
 import { z } from 'zod';
 import { KilnError } from '../../../shared/contract/core';
 import { mcpPermissions, mcpServerNameSchema, mcpTransports, type McpPermission } from '../../../shared/contract/mcp';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 
 /**
  * `<userData>/mcp-servers.json`: the MCP servers the user added and the per-tool permissions.
  * A variable or header marked secret is stored here by name only; its value is in the keychain.
  */
 const storedVar = z.object({ name: z.string().min(1).max(128), secret: z.boolean(), value: z.string().optional() }).strict();
+/**
+ * A command-line argument: plain text, or a template whose secret part (between `before` and
+ * `after`) is in the keychain under `mcpSecretAccount(server, 'arg', key)` (see secret-args.ts).
+ * Files from before secret arguments hold plain text only; the service migrates them at start.
+ */
+const storedArg = z.union([
+  z.string(),
+  z.object({ secret: z.literal(true), key: z.string().regex(/^[a-z0-9_.-]{1,64}$/), before: z.string(), after: z.string() }).strict(),
+]);
 
 export const storedServerSchema = z
   .object({
     name: mcpServerNameSchema,
     transport: z.enum(mcpTransports),
     command: z.string(),
-    args: z.array(z.string()),
+    args: z.array(storedArg),
     cwd: z.string(),
     url: z.string(),
     env: z.array(storedVar),
@@ -27,6 +37,8 @@ export const storedServerSchema = z
   .strict();
 export type StoredServer = z.infer<typeof storedServerSchema>;
 export type StoredVar = z.infer<typeof storedVar>;
+export type StoredArg = z.infer<typeof storedArg>;
+export type SecretArg = Exclude<StoredArg, string>;
 
 const fileSchema = z
   .object({
@@ -115,8 +127,7 @@ export class McpConfigStore {
   private mutate(fn: (d: McpConfigFile) => McpConfigFile): Promise<void> {
     const next = this.queue.then(async () => {
       const updated = fileSchema.parse(fn(this.data));
-      await fs.mkdir(this.userData, { recursive: true });
-      await writeFileAtomic(this.file(), toPrettyJson(updated), 0o600);
+      await writeStateFile(this.file(), toPrettyJson(updated));
       this.data = updated;
     });
     this.queue = next.catch(() => undefined);

@@ -25,9 +25,17 @@ export function isSecretVarName(name: string): boolean {
   return isSecretEnvName(name) || /pass|secret|token|key|auth|credential|private|_pat$/i.test(name);
 }
 
+/** Where the password of the first URL with one sits in `value` (`postgresql://user:<pass>@host/db`), or null. */
+export function urlPasswordAt(value: string): { start: number; end: number } | null {
+  const m = /([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)([^\s/@]+)@/i.exec(value);
+  if (!m) return null;
+  const start = m.index + m[1]!.length;
+  return { start, end: start + m[2]!.length };
+}
+
 /** A value with a password inside (`postgresql://user:pass@host/db`), whatever its variable is called. */
 export function hasUrlCredentials(value: string): boolean {
-  return /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/i.test(value);
+  return urlPasswordAt(value) !== null;
 }
 
 /** Headers that carry credentials: stored in the keychain. */

@@ -1,20 +1,22 @@
 import { KilnError } from '../../../shared/contract/core';
 import { mcpSecretAccount } from '../../../shared/vault/accounts';
 import { childEnv, withOwnVariables } from '../process/child-env';
-import type { StoredVar } from './config-store';
+import type { StoredArg, StoredVar } from './config-store';
+import { resolveArgs } from './secret-args';
 import type { Launch } from './server-connection';
 
 /**
  * How a configured server is started: a stdio server gets the minimal child environment
  * (`childEnv`: PATH, HOME, locale… — none of Kiln's own variables) plus its own configured
- * variables; an HTTP server gets its configured headers. Secret values come from the keychain
- * at each start (reading them registers them with the scrubber).
+ * variables and its arguments (secret parts put back); an HTTP server gets its configured
+ * headers. Secret values come from the keychain at each start (reading them registers them with
+ * the scrubber).
  */
 export interface LaunchSpec {
   name: string;
   transport: 'stdio' | 'http';
   command: string;
-  args: string[];
+  args: StoredArg[];
   cwd: string;
   url: string;
   env: StoredVar[];
@@ -68,10 +70,11 @@ export async function buildLaunch(
   }
   if (spec.command.trim() === '') throw new KilnError('VALIDATION', `The MCP server "${spec.name}" has no command. Enter one in Settings → Tools.`);
   const own = await values(spec, 'env', spec.env, secrets, options.inMemorySecrets);
+  const args = await resolveArgs(spec.name, spec.args, async (account) => options.inMemorySecrets?.get(account) ?? (await secrets.get(account)));
   return {
     kind: 'stdio',
     command: spec.command,
-    args: spec.args,
+    args,
     cwd: spec.cwd,
     env: withOwnVariables(childEnv(options.hostEnv ? { host: options.hostEnv } : {}), own),
   };

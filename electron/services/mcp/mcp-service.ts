@@ -21,6 +21,7 @@ import { PermissionBroker } from './permissions';
 import { McpPidFile } from './pid-file';
 import { capResult, resultText } from './result';
 import { toStored, type SecretWriter } from './save-server';
+import { argsInMemory, hasClearSecretArg, shownArg, storeArgs } from './secret-args';
 import { McpCallError, ServerConnection, type ConnectionDeps } from './server-connection';
 
 /**
@@ -103,6 +104,7 @@ export class McpService {
     await this.pids.reapOrphans().catch(() => []);
     const problem = await this.config.load();
     if (problem) problems.push(problem);
+    problems.push(...(await this.migrateClearArgs()));
     for (const server of this.config.servers()) this.add(server, 'settings');
     const file = this.deps.env.KILN_MCP_CONFIG?.trim();
     if (file) {
@@ -110,6 +112,28 @@ export class McpService {
       if (envProblem) problems.push(envProblem);
     }
     for (const e of this.entries.values()) if (e.server.enabled) void e.conn.ensure().catch(() => undefined);
+    return problems;
+  }
+
+  /** A file from before secret arguments may hold `--api-key=…` or a URL's password in clear: moved to the keychain, the file rewritten. */
+  private async migrateClearArgs(): Promise<KilnError[]> {
+    const problems: KilnError[] = [];
+    for (const server of this.config.servers()) {
+      if (!hasClearSecretArg(server.args)) continue;
+      try {
+        const names = { from: server.name, to: server.name };
+        const { stored } = await storeArgs(server.args.map(shownArg), server.args, names, this.deps.secrets);
+        await this.config.put({ ...server, args: stored });
+      } catch (error) {
+        problems.push(
+          new KilnError(
+            'IO',
+            `The MCP server "${server.name}" has a secret in its arguments that Kiln could not move to the keychain, so it is still in mcp-servers.json. Check the keychain, then save the server again in Settings → Tools.`,
+            this.deps.scrub((error as Error).message),
+          ),
+        );
+      }
+    }
     return problems;
   }
 
@@ -125,7 +149,12 @@ export class McpService {
       const parsed = parseMcpServersJson(text);
       for (const input of parsed.servers) {
         if (this.find(input.name)) continue;
-        const stored = { ...input, env: this.keepInMemory(input.name, 'env', input.env), headers: this.keepInMemory(input.name, 'header', input.headers) };
+        const stored = {
+          ...input,
+          args: argsInMemory(input.name, input.args, (account, value) => this.remember(account, value)),
+          env: this.keepInMemory(input.name, 'env', input.env),
+          headers: this.keepInMemory(input.name, 'header', input.headers),
+        };
         this.add(stored, 'environment');
       }
       const skipped = parsed.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
@@ -138,13 +167,14 @@ export class McpService {
   private keepInMemory(server: string, kind: 'env' | 'header', vars: McpServerInput['env']): StoredVar[] {
     return vars.map((v) => {
       if (!v.secret) return { name: v.name, secret: false, value: v.value ?? '' };
-      const account = mcpSecretAccount(server, kind, v.name);
-      if (v.value) {
-        this.envSecrets.set(account, v.value);
-        this.deps.scrubber.register(scrubNameFor(account), v.value);
-      }
+      if (v.value) this.remember(mcpSecretAccount(server, kind, v.name), v.value);
       return { name: v.name, secret: true };
     });
+  }
+
+  private remember(account: string, value: string): void {
+    this.envSecrets.set(account, value);
+    this.deps.scrubber.register(scrubNameFor(account), value);
   }
 
   private add(server: StoredServer, source: Entry['source']): Entry {
@@ -207,7 +237,7 @@ export class McpService {
       name: e.server.name,
       transport: e.server.transport,
       command: e.server.command,
-      args: e.server.args,
+      args: e.server.args.map(shownArg),
       cwd: e.server.cwd,
       url: e.server.url,
       env: vars('env', e.server.env),

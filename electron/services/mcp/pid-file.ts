@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 import { commandLineOf, stopGroup } from '../backends/process-group';
 
 /**
@@ -12,8 +14,13 @@ import { commandLineOf, stopGroup } from '../backends/process-group';
 export interface McpPidEntry {
   server: string;
   pid: number;
-  /** `/proc/<pid>/cmdline` right after the start (null where the OS can't tell). */
-  commandLine: string[] | null;
+  /**
+   * SHA-256 of `/proc/<pid>/cmdline` right after the start (null where the OS can't tell): a
+   * hash, because the command line may carry a secret argument, which must not be on disk.
+   */
+  commandHash?: string | null;
+  /** The command line itself, as files from before `commandHash` recorded it (read, never written). */
+  commandLine?: string[] | null;
   ownerPid: number;
   startedAt: string;
 }
@@ -27,8 +34,16 @@ function alive(pid: number): boolean {
   }
 }
 
-const same = (a: string[] | null, b: string[] | null): boolean =>
-  a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]);
+const hashOf = (commandLine: string[] | null): string | null =>
+  commandLine === null ? null : createHash('sha256').update(commandLine.join('\0')).digest('hex');
+
+/** Whether the pid still runs what was recorded (pids get reused). */
+function same(now: string[] | null, e: McpPidEntry): boolean {
+  if (now === null) return false;
+  if (typeof e.commandHash === 'string') return hashOf(now) === e.commandHash;
+  const old = e.commandLine;
+  return Array.isArray(old) && old.length === now.length && old.every((x, i) => x === now[i]);
+}
 
 export class McpPidFile {
   private queue: Promise<void> = Promise.resolve();
@@ -49,10 +64,10 @@ export class McpPidFile {
   }
 
   async add(server: string, pid: number): Promise<void> {
-    const commandLine = await commandLineOf(pid);
+    const commandHash = hashOf(await commandLineOf(pid));
     await this.mutate((list) => [
       ...list.filter((e) => e.pid !== pid),
-      { server, pid, commandLine, ownerPid: process.pid, startedAt: new Date().toISOString() },
+      { server, pid, commandHash, ownerPid: process.pid, startedAt: new Date().toISOString() },
     ]);
   }
 
@@ -69,8 +84,7 @@ export class McpPidFile {
     this.queue = this.queue
       .then(async () => {
         const next = fn(await this.read());
-        await fs.mkdir(path.dirname(this.file), { recursive: true });
-        await writeFileAtomic(this.file, toPrettyJson({ servers: next }), 0o600);
+        await writeStateFile(this.file, toPrettyJson({ servers: next }));
       })
       .catch(() => undefined);
     return this.queue;
@@ -85,7 +99,7 @@ export class McpPidFile {
         kept.push(e);
         continue;
       }
-      if (same(await commandLineOf(e.pid), e.commandLine)) {
+      if (same(await commandLineOf(e.pid), e)) {
         await stopGroup(e.pid, 1500);
         reaped.push(e);
       }

@@ -4,12 +4,13 @@ import { mcpSecretAccount } from '../../../shared/vault/accounts';
 import type { StoredServer, StoredVar } from './config-store';
 import { hasUrlCredentials, isSecretHeaderName, isSecretVarName } from './import-config';
 import { checkUrl } from './launch';
+import { storeArgs } from './secret-args';
 
 /**
  * Turns the form's server into what the settings file keeps, moving secret values to the
  * keychain: a typed value replaces the stored one, an empty one keeps it (also across a rename
  * or a plain → secret switch, which moves the old plain value into the keychain), a variable
- * that is gone or no longer secret loses its keychain entry.
+ * that is gone or no longer secret loses its keychain entry. Secrets inside arguments: secret-args.ts.
  */
 export interface SecretWriter {
   get(account: string): Promise<string | null>;
@@ -79,12 +80,13 @@ export async function toStored(
   const names = { from: previous?.name ?? input.name, to: input.name };
   const env = await storeVars('env', input.transport === 'stdio' ? input.env : [], previous?.env ?? [], names, secrets);
   const headers = await storeVars('header', input.transport === 'http' ? input.headers : [], previous?.headers ?? [], names, secrets);
+  const args = await storeArgs(input.transport === 'stdio' ? input.args : [], previous?.args ?? [], names, secrets);
   return {
     server: {
       name: input.name,
       transport: input.transport,
       command: input.transport === 'stdio' ? input.command.trim() : '',
-      args: input.transport === 'stdio' ? input.args : [],
+      args: args.stored,
       cwd: input.transport === 'stdio' ? input.cwd.trim() : '',
       url: input.transport === 'http' ? input.url.trim() : '',
       env: env.stored,
@@ -92,6 +94,6 @@ export async function toStored(
       enabled: input.enabled,
       timeoutSec: input.timeoutSec,
     },
-    obsolete: [...env.obsolete, ...headers.obsolete],
+    obsolete: [...env.obsolete, ...headers.obsolete, ...args.obsolete],
   };
 }

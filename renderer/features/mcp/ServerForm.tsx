@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { McpServerInput, McpServerView, McpVarView } from '../../../shared/contract/mcp';
+import { MCP_SECRET_MASK, mcpServerInputSchema, type McpServerInput, type McpServerView, type McpVarView } from '../../../shared/contract/mcp';
 import { api, errorMessage } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field, TextInput } from '../../components/Field';
+import { firstLimitProblem } from '../../components/limits';
 import { VarRows, newRow, type VarRow } from './VarRows';
 
 interface Props {
@@ -32,7 +33,17 @@ export function ServerForm({ existing, onClose, onSaved }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const s = mcpServerInputSchema.shape;
+  const longestArg = args.split('\n').reduce((a, b) => (b.trim().length > a.length ? b.trim() : a), '');
+  const tooLong = firstLimitProblem([
+    [command.trim(), s.command, 'The command'],
+    [longestArg, s.args.element, 'One argument line'],
+    [cwd.trim(), s.cwd, 'The working folder'],
+    [url.trim(), s.url, 'The URL'],
+    ...[...env, ...headers].map((r) => [r.value, s.env.element.shape.value, `The value of ${r.name.trim() || 'a variable'}`] as const),
+  ]);
   const submit = (): void => {
+    if (tooLong) return;
     const server: McpServerInput = {
       name: name.trim(),
       transport,
@@ -63,7 +74,7 @@ export function ServerForm({ existing, onClose, onSaved }: Props) {
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" form="mcp-server-form" disabled={busy || name.trim() === ''}>
+          <Button variant="primary" type="submit" form="mcp-server-form" disabled={busy || name.trim() === '' || tooLong !== null}>
             {existing ? 'Save changes' : 'Add server'}
           </Button>
         </>
@@ -92,7 +103,7 @@ export function ServerForm({ existing, onClose, onSaved }: Props) {
             <Field label="Command *" hint="A program on your PATH or a full path, e.g. npx, uvx, node, python3.">
               {(id, d) => <TextInput id={id} aria-describedby={d} value={command} spellCheck={false} onChange={(e) => setCommand(e.target.value)} />}
             </Field>
-            <Field label="Arguments" hint="One per line.">
+            <Field label="Arguments" hint={`One per line. A password in a URL, --api-key=…, --token … go to the OS keychain and show as ${MCP_SECRET_MASK}: leave such a line as it is to keep the secret, or type it in full to replace it.`}>
               {(id, d) => <textarea id={id} aria-describedby={d} className="input" rows={3} value={args} spellCheck={false} onChange={(e) => setArgs(e.target.value)} />}
             </Field>
             <Field label="Working folder" hint="Optional.">
@@ -112,9 +123,9 @@ export function ServerForm({ existing, onClose, onSaved }: Props) {
         <Field label="Timeout per call (seconds)">
           {(id, d) => <TextInput id={id} aria-describedby={d} inputMode="numeric" value={timeout} onChange={(e) => setTimeoutSec(e.target.value)} />}
         </Field>
-        {error && (
+        {(tooLong ?? error) && (
           <p className="error-text" role="alert">
-            {error}
+            {tooLong ?? error}
           </p>
         )}
       </form>
