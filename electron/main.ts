@@ -53,11 +53,14 @@ if (!app.requestSingleInstanceLock()) {
         env: process.env,
         resourcesDir: path.join(distDir, 'resources'),
         promptsDir: path.join(distDir, 'prompts'),
+        deferStartupWork: true,
       });
       const s = services;
       const router = createAppRouter(s, { packaged: app.isPackaged });
       s.shutdown.register('electron ipc', registerElectronTransport(router, s.events, () => mainWindow?.webContents ?? null));
       mainWindow = await createMainWindow(app.getPath('userData'), path.join(distDir, 'electron'));
+      // The window is up and the transport answers: the watcher and other start-up work follow.
+      s.afterStart.begin();
       mainWindow.on('closed', () => {
         mainWindow = null;
       });

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     env: process.env,
     resourcesDir: path.join(here, 'resources'),
     promptsDir: path.join(here, 'prompts'),
+    deferStartupWork: true,
   });
   installCrashGuard({ log: (line) => process.stderr.write(`${line}\n`), notify: (m, d) => services.notices.add('error', m, d), scrub: (t) => services.scrubber.scrub(t) });
   const host = await startWebHost({
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 
   process.stdout.write(`Kiln is running at ${host.url}\n`);
+  // The host answers every call now; the watcher, the tidy-up and the interrupted-chat check follow.
+  services.afterStart.begin();
   if (args.open) {
     platform.openExternal(host.url).catch(() => {
       process.stderr.write('[kiln] Could not open a browser; open the link above yourself.\n');

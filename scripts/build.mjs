@@ -5,6 +5,7 @@ import { build as esbuild } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
 import { preloadAllowlistPlugin } from './preload-allowlist.mjs';
+import { bundleDepsPlugin, requireBanner } from './bundle-deps.mjs';
 import path from 'node:path';
 
 const quiet = process.argv.includes('--quiet');
@@ -21,10 +22,12 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 
 const allowlistAtBuild = await preloadAllowlistPlugin();
 await Promise.all([
-  // Main and the web host keep npm packages external: they load from node_modules (packaged
-  // into the asar by electron-builder), which keeps native addons like the keychain working.
+  // Main keeps npm packages external: they load from node_modules (packaged into the asar by
+  // electron-builder), which keeps native addons like the keychain working. The web host bundles
+  // only its pure-JS start-up packages; natives and on-demand drivers stay external there too.
   esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: `${out}/electron/main.mjs`, format: 'esm', packages: 'external' }),
-  esbuild({ ...common, entryPoints: ['electron/webhost.ts'], outfile: `${out}/webhost.mjs`, format: 'esm', packages: 'external' }),
+  // The web host carries its pure-JS start-up packages inside (scripts/bundle-deps.mjs: faster start).
+  esbuild({ ...common, entryPoints: ['electron/webhost.ts'], outfile: `${out}/webhost.mjs`, format: 'esm', plugins: [bundleDepsPlugin()], banner: { js: requireBanner } }),
   // A sandboxed preload must be one CommonJS file that requires nothing but `electron`.
   esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${out}/electron/preload.cjs`, format: 'cjs', external: ['electron'], plugins: [allowlistAtBuild] }),
 ]);

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ChatLogEntry, ConversationSummary } from '../../../shared/contract/chat';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { concurrency } from '../fs/concurrency';
+import { writeStateFile } from '../fs/state-file';
 
 /**
  * A small index of the conversation logs — title, created, updated, turns, open turns, and
@@ -129,7 +130,7 @@ export class ConversationIndex {
         }),
       );
       const body = JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries) });
-      await writeFileAtomic(path.join(this.dir(), INDEX_FILE), body).catch(() => undefined);
+      await writeStateFile(path.join(this.dir(), INDEX_FILE), body, path.dirname(this.dir())).catch(() => undefined);
     });
     await this.writing;
   }
@@ -159,8 +160,11 @@ export class ConversationIndex {
     const ids = names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).filter(this.isId);
     const fresh = new Map<string, IndexEntry>();
     let changed = saved.size !== ids.length;
+    // A first start reads every log: a few at a time keeps the memory peak (and what the
+    // process keeps of it) small, at no cost in time (electron/services/fs/concurrency.ts).
+    const limit = concurrency(16);
     await Promise.all(
-      ids.map(async (id) => {
+      ids.map((id) => limit(async () => {
         const st = await fs.lstat(path.join(this.dir(), `${id}.jsonl`)).catch(() => null);
         if (!st?.isFile()) return;
         const known = saved.get(id);
@@ -177,7 +181,7 @@ export class ConversationIndex {
         }
         Object.assign(e, { size: st.size, mtimeMs: st.mtimeMs });
         fresh.set(id, e);
-      }),
+      })),
     );
     // Appends that raced the load may or may not be in what was read: folding them again in
     // order gives the same entry either way (the last start/finish/rename wins).

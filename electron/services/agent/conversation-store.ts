@@ -10,6 +10,7 @@ import {
 import { KilnError, isKilnError } from '../../../shared/contract/core';
 import { diskError } from '../fs/disk-errors';
 import { safeReadText } from '../fs/safe-read';
+import { appendStateFile, createStateFile } from '../fs/state-file';
 import { truncateToLastLine } from './log-repair';
 import { ConversationIndex, toSummary } from './conversation-index';
 
@@ -81,9 +82,8 @@ export class ConversationStore {
   }
 
   async create(title = ''): Promise<string> {
-    await fs.mkdir(this.dir(), { recursive: true });
     const id = newConversationId();
-    await fs.writeFile(this.file(id), '', { flag: 'wx' });
+    await createStateFile(this.file(id), '', path.dirname(this.dir()));
     this.states.set(id, { nextSeq: 0, chain: Promise.resolve(), torn: false });
     await this.append(id, { type: 'conversation_created', title: title.trim().slice(0, 200) });
     return id;
@@ -143,7 +143,7 @@ export class ConversationStore {
         state.torn = false;
       }
       try {
-        await fs.appendFile(file, line, 'utf8');
+        await appendStateFile(file, line, path.dirname(this.dir()));
       } catch (error) {
         state.torn = true;
         // Cutting needs no free space, so try at once; if it fails too, the next append retries.

@@ -1,5 +1,6 @@
 import { DisposableStore } from '../../../shared/lib/emitter';
 import type { EventBus } from '../events/event-bus';
+import type { AfterStart } from '../lifecycle/after-start';
 import type { ShutdownRegistry } from '../lifecycle/shutdown';
 import type { SettingsStore } from '../settings/settings-store';
 import { ArtifactReaders } from './readers';
@@ -24,10 +25,14 @@ export async function createArtifactServices(deps: {
   settings: SettingsStore;
   shutdown: ShutdownRegistry;
   watch?: boolean;
+  /** Where the watcher's start and the crash tidy-up wait for the host to be up (default: start now). */
+  afterStart?: AfterStart;
 }): Promise<{ store: ArtifactStore; readers: ArtifactReaders; watcher: ArtifactWatcher }> {
   const store = new ArtifactStore(deps.store);
-  // A crash may have left a create half-done or temp files behind; tidied in the background.
-  void store.recoverAtStart().catch(() => undefined);
+  const later = (name: string, task: () => Promise<unknown>): void => {
+    if (deps.afterStart) deps.afterStart.later(name, task);
+    else void task().catch(() => undefined);
+  };
   const readers = new ArtifactReaders(store);
   const subscriptions = new DisposableStore();
   deps.shutdown.register('artifacts-events', () => subscriptions.dispose());
@@ -43,12 +48,17 @@ export async function createArtifactServices(deps: {
     }),
   );
   if (deps.watch !== false) {
-    // Not awaited: lists are correct without the watcher (stat-checked); it only makes them
-    // faster and shows outside changes live.
-    watcher.start().catch(() => {
-      // Without a watcher the gallery still works; it updates on Kiln's own writes.
-    });
+    // Not awaited, and after the host is up: lists are correct without the watcher (they read
+    // the disk until it covers the root, and the store announces a rescan when it starts after
+    // a list was served); it only makes them faster and shows outside changes live.
+    later('artifacts-watcher', () =>
+      watcher.start().catch(() => {
+        // Without a watcher the gallery still works; it updates on Kiln's own writes.
+      }),
+    );
     deps.shutdown.register('artifacts-watcher', () => watcher.stop());
   }
+  // A crash may have left a create half-done or temp files behind; tidied in the background.
+  later('artifacts-recover', () => store.recoverAtStart());
   return { store, readers, watcher };
 }

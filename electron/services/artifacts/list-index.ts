@@ -3,6 +3,7 @@ import path from 'node:path';
 import { METADATA_FILE } from '../../../shared/artifacts/rules';
 import type { ArtifactListItem, ArtifactRecord } from '../../../shared/contract/artifacts';
 import { KilnError } from '../../../shared/contract/core';
+import { concurrency } from '../fs/concurrency';
 import { isInside, realpathOfExisting } from './confine';
 import { listItem, sortListItems } from '../../../shared/artifacts/list-items';
 import { slugProblem } from '../../../shared/artifacts/rules';
@@ -14,6 +15,9 @@ interface CacheEntry {
   ino: number;
   item: ArtifactListItem;
 }
+
+/** Records read at once on a cold list (see `concurrency`: more only raises the memory peak). */
+const READS_AT_ONCE = 16;
 
 const OUTSIDE = 'This folder is a link to a place outside the artifacts folder; Kiln will not read it.';
 
@@ -27,6 +31,10 @@ export class ListIndex {
   private readonly cache = new Map<string, CacheEntry>();
   private listCache: { root: string; items: ArtifactListItem[] } | null = null;
   private watchedRoot: string | null = null;
+  /** Bumped whenever memory may no longer match the disk; a scan that saw a bump isn't kept. */
+  private epoch = 0;
+  /** A list went out while no watcher covered the root: when one starts, listeners must re-list. */
+  private servedUnwatched = false;
 
   constructor(private readonly root: () => string) {}
 
@@ -35,14 +43,24 @@ export class ListIndex {
     return this.watchedRoot !== null && this.watchedRoot === this.root();
   }
 
-  setWatchedRoot(root: string | null): void {
+  /**
+   * Returns true when lists were served before this watch began: they may miss a change made
+   * between their scan and the watcher's start (no notice will ever come for it), so whoever
+   * showed them should list again.
+   */
+  setWatchedRoot(root: string | null): boolean {
     this.watchedRoot = root;
     this.listCache = null;
+    this.epoch++;
+    const stale = root !== null && this.servedUnwatched;
+    if (root !== null) this.servedUnwatched = false;
+    return stale;
   }
 
   /** Forgets cached entries (all, or one folder) so the next list re-reads them. */
   invalidate(slug?: string): void {
     this.listCache = null;
+    this.epoch++;
     if (slug === undefined) this.cache.clear();
     else this.cache.delete(path.join(this.root(), slug));
   }
@@ -58,8 +76,13 @@ export class ListIndex {
     if (this.listCache && this.listCache.root === root && this.watchedRoot === root) {
       return this.listCache.items.map((i) => ({ ...i }));
     }
+    // Served from memory later only if a watcher covered the root for the whole scan and nothing
+    // was invalidated meanwhile; otherwise a change during the scan could be missed for good.
+    const epoch = this.epoch;
+    const watched = this.watchedRoot === root;
     const items = await this.scan(root);
-    this.listCache = { root, items };
+    if (watched && epoch === this.epoch) this.listCache = { root, items };
+    else if (!watched) this.servedUnwatched = true;
     return items.map((i) => ({ ...i }));
   }
 
@@ -68,6 +91,7 @@ export class ListIndex {
     const item = listItem(path.basename(dir), record);
     this.remember(dir, item);
     this.listCache = null;
+    this.epoch++;
     return { ...item };
   }
 
@@ -75,6 +99,7 @@ export class ListIndex {
   async item(slug: string): Promise<ArtifactListItem | null> {
     const abs = path.join(this.root(), slug);
     this.listCache = null;
+    this.epoch++;
     const st = await fs.lstat(abs).catch(() => null);
     if (!st) {
       this.cache.delete(abs);
@@ -94,6 +119,7 @@ export class ListIndex {
       throw new KilnError('IO', `Could not read the artifacts folder ${root}.`, (error as Error).message);
     }
     const seen = new Set<string>();
+    const limit = concurrency(READS_AT_ONCE);
     // Cache hits are answered synchronously; only new or changed records cost a promise.
     const items: (ArtifactListItem | Promise<ArtifactListItem | null>)[] = [];
     for (const e of entries) {
@@ -104,8 +130,8 @@ export class ListIndex {
       const problem = slugProblem(e.name);
       // A name the slug rule refuses (a backslash, over 255 bytes) is listed, never opened.
       if (problem) items.push(this.damaged(abs, e.name, `Kiln can't open this folder: its name ${problem}. Rename the folder.`));
-      else if (e.isDirectory()) items.push(this.cachedItem(abs) ?? this.itemFor(abs, e.name));
-      else if (e.isSymbolicLink()) items.push(this.linkedItem(root, abs, e.name));
+      else if (e.isDirectory()) items.push(this.cachedItem(abs) ?? limit(() => this.itemFor(abs, e.name)));
+      else if (e.isSymbolicLink()) items.push(limit(() => this.linkedItem(root, abs, e.name)));
     }
     for (const key of this.cache.keys()) if (path.dirname(key) === root && !seen.has(key)) this.cache.delete(key);
     const resolved = await Promise.all(items);
@@ -141,7 +167,7 @@ export class ListIndex {
   private async itemFor(abs: string, name: string): Promise<ArtifactListItem> {
     // Stat before reading: a change during the read then shows as a stale signature.
     const st = await fs.lstat(path.join(abs, METADATA_FILE)).catch(() => undefined);
-    const read = await readRecord(abs, name);
+    const read = await readRecord(abs, name, { remember: false });
     if (!read.ok) return this.damaged(abs, name, read.reason);
     const item = listItem(name, read.record);
     this.remember(abs, item, st);

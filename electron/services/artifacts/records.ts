@@ -21,8 +21,12 @@ export interface TurnInput {
   filesTouched: readonly string[];
 }
 
-/** Reads `<dir>/metadata.json`; every failure comes back as a reason a person can act on. */
-export async function readRecord(dir: string, folderName: string): Promise<ParseResult> {
+/**
+ * Reads `<dir>/metadata.json`; every failure comes back as a reason a person can act on.
+ * `remember: false` (the gallery list, which keeps its own small entries) neither copies the
+ * record into the parsed-record cache nor evicts the records the preview is using.
+ */
+export async function readRecord(dir: string, folderName: string, options: { remember?: boolean } = {}): Promise<ParseResult> {
   const file = path.join(dir, METADATA_FILE);
   let st;
   try {
@@ -48,6 +52,7 @@ export async function readRecord(dir: string, folderName: string): Promise<Parse
     return { ok: false, reason: `metadata.json can't be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
   }
   const result = parseRecord(raw, folderName);
+  if (options.remember === false) return result;
   if (parsedCache.size >= CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value as string);
   parsedCache.set(file, { sig, result: result.ok ? { ok: true, record: structuredClone(result.record) } : result });
   return result;

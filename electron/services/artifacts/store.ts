@@ -108,9 +108,13 @@ export class ArtifactStore {
     return this.index.isWatched();
   }
 
-  /** Called by the watcher: while `root` is watched, an unchanged list is served from memory. */
+  /**
+   * Called by the watcher: while `root` is watched, an unchanged list is served from memory.
+   * A watch that starts after lists went out (it starts once the host is up) announces a
+   * rescan, so a change made between such a list and the watch's start still shows.
+   */
   setWatchedRoot(root: string | null): void {
-    this.index.setWatchedRoot(root);
+    if (this.index.setWatchedRoot(root)) this.changed.fire({ changes: [], rescan: true });
   }
 
   // ── paths ────────────────────────────────────────────────────────────────────────────

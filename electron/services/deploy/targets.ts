@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
 import type { DeployTarget, DeployTargetInput } from '../../../shared/contract/deploy';
 import { deployCredentialAccount, deployCredentialKinds, type DeployCredentialKind } from '../../../shared/vault/accounts';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 import type { DeploySecretsPort } from './ports';
 
 /** A target as stored in `<userData>/deploy-targets.json`: no credential, only what is set. */
@@ -66,8 +65,7 @@ export class DeployTargets {
   }
 
   private async write(file: TargetsFile): Promise<void> {
-    await fs.mkdir(path.dirname(this.deps.file), { recursive: true });
-    await writeFileAtomic(this.deps.file, `${JSON.stringify(file, null, 2)}\n`);
+    await writeStateFile(this.deps.file, `${JSON.stringify(file, null, 2)}\n`);
     this.cache = file;
   }
 
