@@ -1,3 +1,5 @@
+import type { CapturePage } from '../services/preview/page-capture';
+
 /**
  * What the services need from the runtime they run in. Electron implements it in
  * electron/platform/; the web host implements it with plain Node. Services see only this.
@@ -16,4 +18,9 @@ export interface PlatformPort {
   chooseSavePath?(suggestedName: string): Promise<string | null>;
   /** Asks the user to pick a folder; absent where there is no native dialog (web host). */
   chooseFolder?(): Promise<string | null>;
+  /**
+   * A picture of part of the app window (gallery thumbnails: electron/platform/page-capture.ts);
+   * absent where the runtime has no page capture (web host: the page's own html-to-image).
+   */
+  capturePage?: CapturePage;
 }

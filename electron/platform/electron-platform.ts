@@ -1,5 +1,6 @@
 import { dialog, shell, type BrowserWindow } from 'electron';
 import type { PlatformPort } from '../core/platform';
+import { electronCapturePage } from './page-capture';
 
 /** The desktop implementation of the platform port: OS browser, file manager, trash, dialogs. */
 export function electronPlatform(window: () => BrowserWindow | null): PlatformPort {
@@ -28,5 +29,6 @@ export function electronPlatform(window: () => BrowserWindow | null): PlatformPo
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    capturePage: electronCapturePage(window),
   };
 }

@@ -4,6 +4,9 @@ import { defineEndpoint, defineEvent } from './core';
 
 /** A thumbnail as the previewed page produced it: a PNG data URL (checked again in main). */
 const MAX_THUMB_CHARS = 4_300_000;
+/** A frame's box in the app page's CSS pixels (finite, within any real screen). */
+const coord = z.number().min(-100_000).max(100_000);
+const length = z.number().min(0).max(100_000);
 
 export const previewEndpoints = {
   /**
@@ -28,6 +31,22 @@ export const previewEndpoints = {
   'preview.saveThumbnail': defineEndpoint('preview.saveThumbnail', {
     input: z.object({ slug: slugSchema, png: z.string().max(MAX_THUMB_CHARS) }).strict(),
     output: z.object({ updatedAt: z.string() }),
+  }),
+  /**
+   * Desktop app: main takes the thumbnail itself with the window's page capture, from where the
+   * pane says the frame is. `fallback` (the web host, or the capture failed or was empty): the
+   * pane asks the page's client for an html-to-image picture instead; `skipped`: nothing now.
+   */
+  'preview.captureThumbnail': defineEndpoint('preview.captureThumbnail', {
+    input: z
+      .object({
+        slug: slugSchema,
+        rect: z.object({ x: coord, y: coord, width: length, height: length }).strict(),
+        viewport: z.object({ width: length, height: length }).strict(),
+        pixelRatio: z.number().min(0.25).max(8),
+      })
+      .strict(),
+    output: z.object({ outcome: z.enum(['saved', 'fallback', 'skipped']), reason: z.string().optional() }),
   }),
   /** The stored picture (a PNG data URL), or null: the card then shows the type icon. */
   'preview.thumbnail': defineEndpoint('preview.thumbnail', {

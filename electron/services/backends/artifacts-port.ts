@@ -15,6 +15,8 @@ export interface ArtifactsPort {
   /** Absolute folder of an existing artifact; throws for an unknown or unsafe slug. */
   dir(slug: string): Promise<string>;
   open(slug: string): Promise<BackendArtifactRecord>;
+  /** The record as stored, without the folder scan `open` does for files[] (a launch needs none). */
+  read(slug: string): Promise<BackendArtifactRecord>;
   update(slug: string, patch: { port: number | null }): Promise<unknown>;
   /** The store's door to the artifact's files: a regular file, confined, or null. */
   files: {

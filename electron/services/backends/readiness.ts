@@ -4,7 +4,7 @@ import os from 'node:os';
 
 export type Probe = 'health' | 'root' | 'tcp';
 
-function tcpOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+export function tcpOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
     const done = (ok: boolean): void => {
@@ -38,6 +38,11 @@ function httpStatus(port: number, urlPath: string, timeoutMs: number): Promise<n
  */
 export async function probeOnce(port: number): Promise<Probe | null> {
   if (!(await tcpOpen('127.0.0.1', port))) return null;
+  return probeHttp(port);
+}
+
+/** The HTTP half of `probeOnce`, for a port already known to accept connections. */
+export async function probeHttp(port: number): Promise<Probe> {
   const health = await httpStatus(port, '/api/health', 2000);
   if (health !== null && health >= 200 && health < 400) return 'health';
   if (health !== null) {

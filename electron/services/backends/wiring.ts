@@ -11,6 +11,7 @@ import { AppSandbox } from '../sandbox/app-sandbox';
 import type { DatasourceGrants } from '../grants/split';
 import { LiveReload } from './live-reload';
 import { Thumbnails } from '../preview/thumbnails';
+import { PreviewCapture, type CapturePage } from '../preview/page-capture';
 import { precreateVenvs } from '../python/venv-precreate';
 import { isFullstackType } from '../../../shared/artifacts/rules';
 
@@ -27,6 +28,8 @@ export interface BackendServicesOptions {
   envFor: (datasourceSlugs: string[]) => Promise<Record<string, string>> | Record<string, string>;
   /** Datasource consent: a backend gets only the datasources the user allowed. */
   grants?: DatasourceGrants;
+  /** The runtime's page capture for thumbnails (Electron); absent in the web host. */
+  capturePage?: CapturePage;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
   preview: PreviewServer;
   liveReload: LiveReload;
   thumbnails: Thumbnails;
+  previewCapture: PreviewCapture;
 }> {
   const stateDir = (): string => path.join(o.workspaceDir(), '.kiln', 'state');
   const preview = new PreviewServer({ artifacts: o.store, stateFile: path.join(stateDir(), 'preview.json') });
@@ -75,6 +79,8 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
     idOf: async (slug) => (await o.store.read(slug)).id,
     onSaved: (slug) => o.events.emit('preview.thumbnailChanged', { slug }),
   });
+  // Electron takes thumbnails with its page capture; the web host falls back to html-to-image.
+  const previewCapture = new PreviewCapture({ thumbnails, ...(o.capturePage ? { capture: o.capturePage } : {}) });
   // The moment requirements.txt is written, the venv is made, so the launch finds it ready.
   const precreate = precreateVenvs({
     onChanged: (listener) => o.store.onChanged(listener),
@@ -93,5 +99,5 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
     },
     () => undefined,
   );
-  return { python, backends, preview, liveReload, thumbnails };
+  return { python, backends, preview, liveReload, thumbnails, previewCapture };
 }

@@ -28,9 +28,14 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       var st = JSON.parse(rest.slice(0, nl));
       window.name = rest.slice(nl + 1);
       var restore = function () { try { window.scrollTo(st.x || 0, st.y || 0); } catch (e) {} };
+      var later = function () { restore(); setTimeout(restore, 60); setTimeout(restore, 250); };
       restore();
-      document.addEventListener('DOMContentLoaded', restore);
-      window.addEventListener('load', function () { restore(); setTimeout(restore, 60); setTimeout(restore, 250); });
+      // The tag is async: this may run before the page is parsed or after it has loaded.
+      if (document.readyState === 'complete') later();
+      else {
+        document.addEventListener('DOMContentLoaded', restore);
+        window.addEventListener('load', later);
+      }
     }
   } catch (e) {}
   function capture(origin, id) {

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../artifacts/store';
 import { PreviewServer } from './preview-server';
-import { CLIENT_PATH, injectClient } from './reload-client';
+import { CLIENT_PATH, CLIENT_TAG, CLIENT_URL, injectClient } from './reload-client';
 import { pngSize, Thumbnails } from './thumbnails';
 
-const TAG = `<script src="${CLIENT_PATH}"></script>`;
+const TAG = CLIENT_TAG;
 
 function get(port: number, host: string, urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -96,6 +96,12 @@ describe('the preview proxy adds the live client to page navigations only', () =
     expect(client.headers['content-type']).toContain('javascript');
     expect(client.headers['content-security-policy']).toBeTruthy();
     expect(client.body).toContain("type === 'reload'");
+    expect(client.headers['cache-control']).toBe('no-store');
+    // The tag's content-versioned URL is cached, so a live reload does not fetch it again.
+    const versioned = await get(Number(u.port), u.host, CLIENT_URL);
+    expect(versioned.body).toBe(client.body);
+    expect(versioned.headers['cache-control']).toBe('max-age=31536000, immutable');
+    expect(CLIENT_TAG).toBe(`<script src="${CLIENT_URL}" async></script>`);
     const capture = await get(Number(u.port), u.host, '/__kiln/html-to-image.js');
     expect(capture.status).toBe(200);
     expect(capture.body).toContain('htmlToImage');

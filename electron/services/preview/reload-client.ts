@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import { CLIENT_SCRIPT } from './client-script';
+import { OPEN_FORWARD_SCRIPT } from './open-forward';
 
 /**
  * Live reload and thumbnails inside the preview: the proxy adds one `<script>` tag to the HTML
@@ -11,7 +13,15 @@ import { CLIENT_SCRIPT } from './client-script';
  */
 export const CLIENT_PATH = '/__kiln/preview-client.js';
 export const CAPTURE_PATH = '/__kiln/html-to-image.js';
-const TAG = Buffer.from(`<script src="${CLIENT_PATH}"></script>`);
+/**
+ * The tag, `async` and content-versioned: the page's own scripts (e.g. its first fetch) never
+ * wait for the client, and a reload takes it from the browser's cache (served `immutable` under
+ * this URL) — on a live restart a blocking, uncached client cost a full round trip before the
+ * page could ask the new backend anything (bench/live-preview.ts).
+ */
+export const CLIENT_URL = `${CLIENT_PATH}?v=${createHash('sha256').update(CLIENT_SCRIPT + OPEN_FORWARD_SCRIPT).digest('hex').slice(0, 12)}`;
+export const CLIENT_TAG = `<script src="${CLIENT_URL}" async></script>`;
+const TAG = Buffer.from(CLIENT_TAG);
 /** HTML larger than this is passed through untouched (no live reload for it, never a stall). */
 export const MAX_INJECT_BYTES = 5 * 1024 * 1024;
 
@@ -29,7 +39,7 @@ function loadCaptureScript(): Buffer | null {
 
 /** The two scripts, or null when the path is not one of them. */
 export function clientAsset(pathname: string): Buffer | null {
-  if (pathname === CLIENT_PATH) return Buffer.from(CLIENT_SCRIPT);
+  if (pathname === CLIENT_PATH) return Buffer.from(CLIENT_SCRIPT + OPEN_FORWARD_SCRIPT);
   if (pathname === CAPTURE_PATH) return loadCaptureScript();
   return null;
 }
@@ -48,7 +58,9 @@ export function serveClientAsset(
     res.end('Not found');
     return true;
   }
-  res.writeHead(200, headers({ 'content-type': 'text/javascript; charset=utf-8', 'content-length': body.length }));
+  const versioned = pathname === CLIENT_PATH && req.url === CLIENT_URL;
+  const cache = versioned ? { 'cache-control': 'max-age=31536000, immutable' } : {};
+  res.writeHead(200, headers({ 'content-type': 'text/javascript; charset=utf-8', 'content-length': body.length, ...cache }));
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }

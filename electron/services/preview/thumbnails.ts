@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { KilnError } from '../../../shared/contract/core';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 
 /** Thumbnails are small: at most 640 px wide, 4 megapixels, 3 MB of PNG. */
 export const THUMB_MAX_WIDTH = 640;
@@ -49,8 +49,7 @@ export class Thumbnails {
       throw new KilnError('VALIDATION', `A thumbnail may be at most ${THUMB_MAX_WIDTH} px wide, ${THUMB_MAX_PIXELS / 1e6} megapixels and ${THUMB_MAX_BYTES / 1024 / 1024} MB.`);
     }
     const file = await this.fileFor(slug);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, buf);
+    await writeStateFile(file, buf, path.join(this.o.workspaceDir(), '.kiln'));
     this.o.onSaved?.(slug);
     return { updatedAt: new Date().toISOString() };
   }

@@ -14,6 +14,7 @@ import { ReloadBanner } from './live-reload/ReloadBanner';
 import { GrantPrompt } from '../grants/GrantPrompt';
 import { DatasourceNotice } from '../publish/DatasourceNotice';
 import { useLiveFrame } from './live-reload/useLiveFrame';
+import { useReloadOnNewProcess } from './live-reload/useReloadOnNewProcess';
 import './live/live.css';
 
 type Tab = 'app' | 'files';
@@ -70,13 +71,7 @@ export function FullstackPreview({ slug }: { slug: string }) {
   // The frame follows static/ edits, and reloads in place (route kept) when a new backend
   // process takes over on the same origin (live restart or Restart).
   const live = useLiveFrame(slug, url);
-  const reloadFrame = live.reload;
-  const servedBy = useRef<number | undefined>(undefined);
-  useEffect(() => {
-    const pid = state === 'running' ? status?.pid : undefined;
-    if (pid !== undefined && servedBy.current !== undefined && pid !== servedBy.current) reloadFrame();
-    if (pid !== undefined) servedBy.current = pid;
-  }, [state, status?.pid, reloadFrame]);
+  useReloadOnNewProcess(slug, live.reload);
 
   const copyUrl = (): void => {
     if (!url) return;

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { api } from '../../../api/client';
 import { parseFrameMessage } from './frame-messages';
+import { openFromFrame } from './frame-open';
 import { useLive } from './store';
+import { captureByWindow } from './window-capture';
 
 /** Quiet time after a file change before the frame reloads: short for a single edit… */
 export const RELOAD_QUIET_MS = 60;
@@ -75,6 +77,8 @@ export function useLiveFrame(slug: string, url: string | null, follow = true): L
           again.current = false;
           reload();
         }
+      } else if (msg.type === 'open') {
+        openFromFrame(msg.url, ref.current);
       } else if (msg.type === 'thumbnail' && msg.id === captureId.current && msg.png) {
         api.call('preview.saveThumbnail', { slug, png: msg.png }).catch(() => undefined);
       }
@@ -88,7 +92,13 @@ export function useLiveFrame(slug: string, url: string | null, follow = true): L
     setReloading(slug, false);
     if (captureTimer.current) clearTimeout(captureTimer.current);
     captureTimer.current = setTimeout(() => {
-      if (ready.current) send({ kiln: 1, type: 'capture', id: ++captureId.current });
+      const frame = ref.current;
+      if (!frame) return;
+      const id = ++captureId.current;
+      // The window's page capture first (desktop app); else the page's own client (window-capture.ts).
+      void captureByWindow(slug, frame).then((fallback) => {
+        if (fallback && id === captureId.current && ready.current) send({ kiln: 1, type: 'capture', id });
+      });
     }, CAPTURE_DELAY_MS);
   }, [send, setReloading, slug]);
 
