@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugSchema } from '../artifacts/rules';
 import { defineEndpoint, defineEvent } from './core';
+import { confirmOriginInputSchema, keyOriginStatusSchema } from './key-origin';
 
 /**
  * Publishing an artifact with anton's protocol (anton-format.md §5): a review (preflight)
@@ -9,17 +10,23 @@ import { defineEndpoint, defineEvent } from './core';
 
 const slug = slugSchema;
 
+/** A report's access password, and one allowed e-mail (the sheet's inputs read their limits here). */
+export const accessPasswordSchema = z.string().max(1024);
+export const accessEmailSchema = z.string().max(320);
+export const MAX_ACCESS_EMAILS = 1000;
+export const publishApiKeySchema = z.string().trim().min(1).max(4096);
+
 /** What the user picks in the review sheet. A password crosses once and goes to the keychain. */
 export const accessChoiceSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('public') }),
   z.object({
     mode: z.literal('password'),
     /** Absent or empty: keep the password already stored for this artifact. */
-    password: z.string().max(1024).optional(),
+    password: accessPasswordSchema.optional(),
   }),
   z.object({
     mode: z.literal('restricted'),
-    emails: z.array(z.string().max(320)).max(1000),
+    emails: z.array(accessEmailSchema).max(MAX_ACCESS_EMAILS),
     orgAllowed: z.boolean().default(false),
   }),
 ]);
@@ -168,9 +175,13 @@ export const publishEndpoints = {
   }),
   /** Stores a new publish API key in the keychain (after a 401). The key never comes back. */
   'publish.setApiKey': defineEndpoint('publish.setApiKey', {
-    input: z.object({ key: z.string().trim().min(1).max(4096) }),
+    input: z.object({ key: publishApiKeySchema }),
     output: z.void(),
   }),
+  /** Where the stored publish key may go, against the publish URL in effect now. */
+  'publish.keyOrigin': defineEndpoint('publish.keyOrigin', { input: z.void(), output: keyOriginStatusSchema }),
+  /** The user confirms the publish key may go to the current origin (Settings → Publishing). */
+  'publish.confirmOrigin': defineEndpoint('publish.confirmOrigin', { input: confirmOriginInputSchema, output: keyOriginStatusSchema }),
 };
 
 export const publishEvents = {

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { Field, PasswordInput } from '../../components/Field';
+import { accessLimitProblem } from './access-limits';
 
 export interface AccessDraft {
   mode: 'public' | 'password' | 'restricted';
@@ -32,6 +33,7 @@ const modes: { mode: AccessDraft['mode']; label: string; hint: string }[] = [
 ];
 
 export function AccessPicker({ value, onChange, passwordSet, antonPlaintext = false, disabled }: Props) {
+  const problem = accessLimitProblem(value);
   const name = useId();
   return (
     <fieldset className="publish-access" disabled={disabled}>
@@ -50,19 +52,30 @@ export function AccessPicker({ value, onChange, passwordSet, antonPlaintext = fa
         </p>
       )}
       {value.mode === 'password' && (
-        <Field label="Password" hint={passwordSet ? 'Leave empty to keep the current password.' : 'Choose a password to share with your readers.'}>
+        <Field
+          label="Password"
+          hint={passwordSet ? 'Leave empty to keep the current password.' : 'Choose a password to share with your readers.'}
+          error={problem?.field === 'password' ? problem.message : null}
+        >
           {(id, describedBy) => (
-            <PasswordInput id={id} aria-describedby={describedBy} value={value.password} onChange={(e) => onChange({ ...value, password: e.target.value })} />
+            <PasswordInput
+              id={id}
+              aria-describedby={describedBy}
+              aria-invalid={problem?.field === 'password' || undefined}
+              value={value.password}
+              onChange={(e) => onChange({ ...value, password: e.target.value })}
+            />
           )}
         </Field>
       )}
       {value.mode === 'restricted' && (
         <>
-          <Field label="Allowed e-mails" hint="Separate addresses with commas or new lines.">
+          <Field label="Allowed e-mails" hint="Separate addresses with commas or new lines." error={problem?.field === 'emails' ? problem.message : null}>
             {(id, describedBy) => (
               <textarea
                 id={id}
                 aria-describedby={describedBy}
+                aria-invalid={problem?.field === 'emails' || undefined}
                 className="input"
                 rows={3}
                 value={value.emails}

@@ -3,6 +3,8 @@ import { api } from '../../api/client';
 import { Button } from '../../components/Button';
 import { Field, PasswordInput } from '../../components/Field';
 import { useAsyncAction } from '../../hooks/useAsyncAction';
+import { limitProblem } from '../../components/limits';
+import { publishApiKeySchema } from '../../../shared/contract/publish';
 
 /** Shown when no key is set or the service answered 401: the key goes to the keychain, never back. */
 export function ApiKeyPrompt({ reason, onSaved }: { reason: string; onSaved(): void }) {
@@ -12,6 +14,7 @@ export function ApiKeyPrompt({ reason, onSaved }: { reason: string; onSaved(): v
     setKey('');
     onSaved();
   });
+  const tooLong = limitProblem(key.trim(), publishApiKeySchema, 'The key', 'Check that you pasted only the key.');
   return (
     <form
       className="publish-key"
@@ -21,12 +24,12 @@ export function ApiKeyPrompt({ reason, onSaved }: { reason: string; onSaved(): v
       }}
     >
       <p role="alert">{reason}</p>
-      <Field label="Publish API key" error={error?.message ?? null}>
+      <Field label="Publish API key" error={tooLong ?? error?.message ?? null}>
         {(id, describedBy) => (
-          <PasswordInput id={id} aria-describedby={describedBy} value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
+          <PasswordInput id={id} aria-describedby={describedBy} aria-invalid={tooLong !== null || undefined} value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
         )}
       </Field>
-      <Button type="submit" variant="primary" disabled={busy || key.trim() === ''}>
+      <Button type="submit" variant="primary" disabled={busy || key.trim() === '' || tooLong !== null}>
         Save key
       </Button>
     </form>

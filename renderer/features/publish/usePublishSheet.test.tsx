@@ -79,6 +79,15 @@ describe('usePublishSheet', () => {
     expect(usePublish.getState().statuses['sales']?.state).toBe('published');
   });
 
+  it('a password over the contract limit keeps Publish disabled until it fits', async () => {
+    pf = preflight({ status: status('published') });
+    const { result } = await open();
+    act(() => result.current.setAccess({ mode: 'password', password: 'p'.repeat(1025), emails: '', orgAllowed: false }));
+    expect(result.current.canPublish).toBe(false);
+    act(() => result.current.setAccess({ mode: 'password', password: 'p'.repeat(1024), emails: '', orgAllowed: false }));
+    expect(result.current.canPublish).toBe(true);
+  });
+
   it('asks for a key up front when none is set, and not after it is saved', async () => {
     pf = preflight({ apiKeySet: false });
     const { result } = await open();

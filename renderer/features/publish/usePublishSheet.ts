@@ -5,6 +5,7 @@ import { api, toKilnError } from '../../api/client';
 import { useAsyncAction } from '../../hooks/useAsyncAction';
 import { useShell } from '../../stores/shell';
 import type { AccessDraft } from './AccessPicker';
+import { accessLimitProblem } from './access-limits';
 import { splitEmails } from './format';
 import { usePublish } from './store';
 
@@ -84,7 +85,8 @@ export function usePublishSheet(slug: string) {
 
   const accessIncomplete =
     (access.mode === 'password' && access.password === '' && !(pf?.status.access.passwordSet ?? false)) ||
-    (access.mode === 'restricted' && splitEmails(access.emails).length === 0);
+    (access.mode === 'restricted' && splitEmails(access.emails).length === 0) ||
+    accessLimitProblem(access) !== null;
 
   return {
     pf,
