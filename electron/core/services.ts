@@ -8,6 +8,7 @@ import type { AppInfo } from '../../shared/contract/app';
 import { DisposableStore } from '../../shared/lib/emitter';
 import { EventBus } from '../services/events/event-bus';
 import { ShutdownRegistry } from '../services/lifecycle/shutdown';
+import { AfterStart } from '../services/lifecycle/after-start';
 import { NoticeLog } from '../services/notices/notice-log';
 import { SettingsStore } from '../services/settings/settings-store';
 import { createArtifactServices, type ArtifactReaders, type ArtifactStore } from '../services/artifacts/index';
@@ -15,6 +16,7 @@ import type { BackendSupervisor } from '../services/backends/supervisor';
 import { createBackendServices } from '../services/backends/wiring';
 import type { LiveReload } from '../services/backends/live-reload';
 import type { Thumbnails } from '../services/preview/thumbnails';
+import type { PreviewCapture } from '../services/preview/page-capture';
 import type { PreviewServer } from '../services/preview/preview-server';
 import type { PythonService } from '../services/python/python-service';
 import { PublishService } from '../services/publish/publish-service';
@@ -25,6 +27,7 @@ import { KeychainSecretStore } from '../services/vault/secret-store';
 import { Secrets, environmentOverlay } from '../services/vault/secrets';
 import { VaultService, defaultAntonVaultDir } from '../services/vault/vault-service';
 import { DatasourceService } from '../services/datasources/datasource-service';
+import { tightenStateDirs } from '../services/fs/state-file';
 import { defaultWorkspaceDir, resolveUserPath } from './paths';
 import type { PlatformPort } from './platform';
 import type { Agent } from '../services/agent/index';
@@ -40,6 +43,7 @@ import { ArtifactReveal } from '../services/artifacts/reveal';
 import { DiagnosticsService } from '../services/diagnostics/diagnostics-service';
 import { ProviderService } from '../services/provider/provider-service';
 import { AppSecrets } from '../services/settings/app-secrets';
+import { createKeyOrigins } from '../services/vault/key-origins-wiring';
 import { WorkspaceSetting } from '../services/settings/workspace-setting';
 
 export interface ServicesOptions {
@@ -55,6 +59,8 @@ export interface ServicesOptions {
   promptsDir?: string;
   /** OS keychain service name (default `Kiln`; env `KILN_KEYCHAIN_SERVICE` for tests). */
   keychainService?: string;
+  /** The host calls `afterStart.begin()` once it answers: start-up work waits until then (docs/reliability.md). */
+  deferStartupWork?: boolean;
 }
 
 /**
@@ -70,6 +76,8 @@ export interface Services {
   readonly platform: PlatformPort;
   readonly events: EventBus;
   readonly shutdown: ShutdownRegistry;
+  /** Background start-up work (watcher, tidy-up, interrupted chats); `begin()` once the host is up. */
+  readonly afterStart: AfterStart;
   readonly notices: NoticeLog;
   readonly settings: SettingsStore;
   /** Known secret values, replaced by `[VAR_NAME]` wherever text leaves main. */
@@ -94,6 +102,8 @@ export interface Services {
   readonly liveReload: LiveReload;
   /** Gallery pictures of artifacts as last previewed (`<ws>/.kiln/thumbnails/<id>.png`). */
   readonly thumbnails: Thumbnails;
+  /** Thumbnails by the runtime's page capture (Electron), else "fall back to the page's own". */
+  readonly previewCapture: PreviewCapture;
   /** One-click publish (anton protocol), review, status badges, unpublish, versions, export. */
   readonly publish: PublishService;
   /** Deploy to a Docker Engine the user runs (docs/deploy.md). */
@@ -133,6 +143,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   // A service that emits a shape the contract refuses is Kiln's bug: tell the user, don't crash it.
   const events = new EventBus({ onInternalError: (error) => notices.add('error', 'Kiln could not show an update in the window.', error.message) });
   const shutdown = new ShutdownRegistry();
+  const afterStart = new AfterStart({ deferred: options.deferStartupWork === true });
   // Registered first, so it runs last: services that stop still announce it to the window.
   const subscriptions = new DisposableStore();
   shutdown.register('subscriptions', () => subscriptions.dispose());
@@ -150,6 +161,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     return chosen ? resolveUserPath(chosen) : defaultWorkspaceDir();
   };
   await fs.mkdir(workspaceDir(), { recursive: true });
+  await tightenStateDirs([options.userData, path.join(workspaceDir(), '.kiln')]);
 
   const env = options.env ?? {};
   const resourcesDir = options.resourcesDir ?? path.resolve('resources');
@@ -176,11 +188,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
     events,
     settings,
     shutdown,
+    afterStart,
   });
 
   // Datasource consent (docs/security.md): grants live in <ws>/.kiln/grants.json, outside every artifact folder.
   const grants = new GrantsService({ store: new GrantStore(() => path.join(workspaceDir(), '.kiln', 'grants.json')), artifact: (slug) => artifactServices.store.open(slug), datasources: () => vault.list() });
-  const { python, backends, preview, liveReload, thumbnails } = await createBackendServices({
+  const { python, backends, preview, liveReload, thumbnails, previewCapture } = await createBackendServices({
     workspaceDir,
     settings,
     events,
@@ -191,10 +204,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
     store: artifactServices.store,
     envFor: (slugs) => vault.envFor(slugs),
     grants,
+    ...(options.platform.capturePage ? { capturePage: options.platform.capturePage } : {}),
   });
   const datasources = new DatasourceService({ vault, scrub, python: async () => (await python.find()).path });
 
+  // Where the provider and publish keys may go (docs/security.md, point 6).
+  const keyOrigins = createKeyOrigins({ userData: options.userData, secrets, providerUrl: () => resolveProvider(settings.get().provider, env, null).baseUrl, publishUrl: () => publish.publishUrl() });
   const publish = new PublishService({
+    keyOrigins,
     artifacts: artifactServices.store,
     secrets,
     scrubber,
@@ -229,12 +246,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
     checkpoint: async (slug) => (await history.list(slug)).checkpoints[0]?.id ?? null,
     emit: { onProgress: (p) => events.emit('deploy.progress', p), onChanged: (c) => events.emit('deploy.changed', c), onLog: (l) => events.emit('deploy.log', l) },
   });
-  deploy.start();
+  afterStart.later('deploy-reconcile', () => deploy.start());
 
   // The key goes only where the agent itself would send it: the effective provider URL.
   const provider = new ProviderService({
     savedBaseUrl: () => resolveProvider(settings.get().provider, env, null).baseUrl,
     secrets,
+    keyOrigins,
   });
 
   const mcp = await createMcpService({
@@ -263,6 +281,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     python,
     events,
     shutdown,
+    afterStart,
     notices,
     scrub,
     mcp,
@@ -291,7 +310,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     workspace: workspaceDir(),
     userData: options.userData,
   });
-  const appSecrets = new AppSecrets(secrets);
+  const appSecrets = new AppSecrets(secrets, keyOrigins);
   subscriptions.add(appSecrets.onChanged((status) => events.emit('secrets.changed', status)));
   const workspaceSetting = new WorkspaceSetting({
     settings,
@@ -313,6 +332,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     notices: () => notices.list(),
     scrub,
   });
+  // Registered last, so it runs first on quit: queued start-up work never starts after its service stopped.
+  shutdown.register('after-start', () => afterStart.stop());
 
   return {
     agent,
@@ -326,6 +347,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     platform: options.platform,
     events,
     shutdown,
+    afterStart,
     notices,
     settings,
     scrubber,
@@ -339,6 +361,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     backends,
     liveReload,
     thumbnails,
+    previewCapture,
     publish,
     deploy,
     artifacts: artifactServices.store,

@@ -83,6 +83,8 @@ export const errorReasons = [
   'not-regular-file',
   /** A file is larger than Kiln reads for this purpose. */
   'file-too-large',
+  /** A stored key would go to an address the user has not confirmed it for (Settings shows Confirm). */
+  'origin-unconfirmed',
 ] as const;
 export type ErrorReason = (typeof errorReasons)[number];
 
