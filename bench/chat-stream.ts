@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startModelServer, type ModelServer } from '../e2e/fixtures/model-server';
+import { startBenchHost, type BenchHost } from './fixtures/web-host';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -125,36 +126,14 @@ async function collect(page: Page, model: ModelServer, n: number): Promise<RunRe
   return { p50: pct(lat, 50), p95: pct(lat, 95), last: lat[lat.length - 1]!, longTasks: stats.longTasks, maxFrameGapMs: stats.maxGap };
 }
 
-async function startWebHost(model: ModelServer, dir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+async function startWebHost(model: ModelServer, dir: string): Promise<BenchHost> {
   const userData = path.join(dir, 'user-data');
-  const workspace = path.join(dir, 'workspace');
   mkdirSync(userData, { recursive: true });
   writeFileSync(
     path.join(userData, 'settings.json'),
     JSON.stringify({ provider: { preset: 'custom', baseUrl: model.url, model: 'bench-model' }, ui: { firstRunDone: true } }),
   );
-  const child = spawn(process.execPath, ['dist/webhost.mjs', '--no-open', '--port', '0', '--workspace', workspace, '--user-data', userData], {
-    env: { ...process.env, OPENAI_API_KEY: 'sk-bench-0000000000000000000000', KILN_KEYCHAIN_SERVICE: `KilnBench-${process.pid}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^Kiln is running at (\S+)$/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited (${code}); run npm run build first`)));
-  });
-  return {
-    url,
-    pid: child.pid!,
-    stop: () =>
-      new Promise<void>((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
+  return startBenchHost({ workspace: path.join(dir, 'workspace'), userData, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000000000' } });
 }
 
 /** The openai SDK alone consuming the same stream, in its own process (its CPU only). */
@@ -214,12 +193,12 @@ async function main(): Promise<void> {
     model.enqueue({ kind: 'text', text, pieces, delayMs });
     // Measure the stream, not the app's start-up.
     await page.evaluate('window.__maxGap = 0; window.__longTasks = 0');
-    const cpuBefore = cpuTicks(host.pid);
+    const cpuBefore = cpuTicks(host.child.pid!);
     await page.getByRole('textbox', { name: 'Message' }).fill('go');
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     const kiln = await collect(page, model, TOKENS);
     await page.getByRole('button', { name: 'Send' }).waitFor();
-    kiln.cpuMsPer1000 = ((cpuTicks(host.pid) - cpuBefore) * TICK_MS * 1000) / TOKENS;
+    kiln.cpuMsPer1000 = ((cpuTicks(host.child.pid!) - cpuBefore) * TICK_MS * 1000) / TOKENS;
     await page.close();
 
     // 3. CPU baseline: the openai SDK alone consuming the same stream in this process.

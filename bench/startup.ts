@@ -6,17 +6,16 @@
 // - first paint after the line (Chromium's first-contentful-paint) and the time until the
 //   conversation list and the gallery show their first entries.
 // Run: node scripts/build.mjs && node scripts/run-ts.mjs bench/startup.ts   (BENCH_RUNS=3)
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { startBenchHost } from './fixtures/web-host';
 import { addConversations, makeWorkspace } from './fixtures/workspace';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ARTIFACTS = 2000;
 const CONVERSATIONS = 1000;
-const DIST = process.env.KILN_DIST ?? 'dist';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,43 +23,9 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-interface Host {
-  child: ChildProcess;
-  url: string;
-  lineMs: number;
-  lineAt: number;
-}
-
-async function startHost(ws: string, userData: string): Promise<Host> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(DIST, 'webhost.mjs'), '--no-open', '--port', '0', '--workspace', ws, '--user-data', userData], {
-    env: { ...process.env, KILN_KEYCHAIN_SERVICE: `KilnBench-${process.pid}`, PIP_CONFIG_FILE: '/dev/null' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^Kiln is running at (\S+)$/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited (${String(code)}); run node scripts/build.mjs first`)));
-  });
-  const lineAt = performance.now();
-  return { child, url, lineMs: lineAt - t0, lineAt };
-}
-
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((r) => {
-    child.once('exit', () => r());
-    child.kill('SIGTERM');
-  });
 }
 
 interface Sample {
@@ -78,7 +43,7 @@ async function measure(browser: Browser, ws: string, userData: string, hasWork: 
   // hundred ms of CPU on 2 cores) so the host's start isn't timed against the benchmark's own
   // browser churn; the empty baseline gets the same pause.
   await new Promise((r) => setTimeout(r, 1000));
-  const host = await startHost(ws, userData);
+  const host = await startBenchHost({ workspace: ws, userData });
   try {
     const gotoAt = performance.now();
     await page.goto(host.url);
@@ -102,7 +67,7 @@ async function measure(browser: Browser, ws: string, userData: string, hasWork: 
     return { lineMs: host.lineMs, paintMs, chatsMs, galleryMs, rssMb: rssMb(host.child.pid!) };
   } finally {
     await page.close();
-    await stop(host.child);
+    await host.stop();
   }
 }
 
