@@ -1,32 +1,11 @@
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BACKEND_MARK_VAR, isStillBackend, type PidEntry, type PidRegistry } from './pid-registry';
-import { stopGroup } from './process-group';
-
-/** True when a process with this pid exists and is not a zombie (signal 0 checks without touching it). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (process.platform !== 'linux') return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+import { ownedByLiveKiln, stopGroup } from './process-group';
 
 function ownerOf(id: string): number | null {
   const n = Number(id.split('-')[0]);
   return Number.isInteger(n) && n > 0 ? n : null;
-}
-
-/** Another, still running Kiln owns this run: leave it alone. */
-function ownedByLiveKiln(ownerPid: number | null | undefined): boolean {
-  return ownerPid !== null && ownerPid !== undefined && ownerPid !== process.pid && processAlive(ownerPid);
 }
 
 interface Marked {

@@ -89,3 +89,24 @@ export async function cwdOf(pid: number): Promise<string | null> {
   if (process.platform !== 'linux') return null;
   return fs.readlink(`/proc/${pid}/cwd`).catch(() => null);
 }
+
+/** True when a process with this pid exists and is not a zombie (signal 0 checks without touching it). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Another, still running Kiln owns this run: leave it alone. */
+export function ownedByLiveKiln(ownerPid: number | null | undefined): boolean {
+  return ownerPid !== null && ownerPid !== undefined && ownerPid !== process.pid && processAlive(ownerPid);
+}

@@ -3,11 +3,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { toPrettyJson } from '../fs/atomic-write';
 import { writeStateFile } from '../fs/state-file';
-import { commandLineOf, stopGroup } from '../backends/process-group';
+import { commandLineOf, ownedByLiveKiln, stopGroup } from '../backends/process-group';
 
 /**
  * `<userData>/state/mcp-servers.pids.json`: the stdio MCP servers this Kiln started, the same
- * reaper idea as the backends' pid registry. If Kiln dies without stopping them, the next start
+ * reaper idea as the backends' pid registry, with the same rules (`process-group.ts`). If Kiln dies without stopping them, the next start
  * stops each recorded process group — but only while its pid still runs the recorded command
  * line (pids get reused) and no other live Kiln owns it.
  */
@@ -23,15 +23,6 @@ export interface McpPidEntry {
   commandLine?: string[] | null;
   ownerPid: number;
   startedAt: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const hashOf = (commandLine: string[] | null): string | null =>
@@ -95,7 +86,7 @@ export class McpPidFile {
     const reaped: McpPidEntry[] = [];
     const kept: McpPidEntry[] = [];
     for (const e of await this.read()) {
-      if (e.ownerPid !== process.pid && alive(e.ownerPid)) {
+      if (ownedByLiveKiln(e.ownerPid)) {
         kept.push(e);
         continue;
       }
