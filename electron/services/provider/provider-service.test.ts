@@ -48,9 +48,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of servers) await new Promise((r) => s.close(r));
-  for (const account of await keychain.accounts()) await keychain.delete(account);
-  rmSync(userData, { recursive: true, force: true });
+  try {
+    for (const s of servers) await new Promise((r) => s.close(r));
+    for (const account of await keychain.accounts()) await keychain.delete(account);
+  } finally {
+    rmSync(userData, { recursive: true, force: true });
+  }
 });
 
 describe('ProviderService.testConnection', () => {
