@@ -1,5 +1,7 @@
 import type { EventName, EventPayload } from '../../shared/contract/index';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/lib/emitter';
+import type { ArtifactChange } from '../../shared/contract/artifacts';
+import { delayBackendChanges } from './backend-change-delay';
 import { api } from '../api/client';
 import { useBackends } from '../features/backends/store';
 import { useChat } from '../features/chat/store';
@@ -15,6 +17,19 @@ import { useMcp } from '../features/mcp/store';
 import { useSettings } from '../stores/settings';
 import { useShell } from '../stores/shell';
 
+function applyArtifactChanges(changes: readonly ArtifactChange[], rescan: boolean): void {
+  const gallery = useGallery.getState();
+  // A workspace switch replaces the whole list: read it once (if it was ever shown).
+  if (rescan) {
+    if (gallery.loaded) void gallery.load();
+  } else gallery.applyChanges(changes);
+  usePreview.getState().applyChanges(changes, rescan);
+  usePublish.getState().applyChanges(changes, rescan);
+  if (!rescan) useLive.getState().applyChanges(changes);
+}
+
+const artifactChanges = delayBackendChanges((changes) => applyArtifactChanges(changes, false));
+
 /**
  * Where each contract event goes: one store action per event, and nothing else subscribes.
  * The type makes an event added to the contract a compile error here until it has a home.
@@ -26,14 +41,10 @@ export const eventHandlers: { [E in EventName]: (payload: EventPayload<E>) => vo
   'vault.changed': (list) => useVault.getState().setDatasources(list),
   'secrets.changed': (status) => useVault.getState().setSecrets(status),
   'artifacts.changed': ({ changes, rescan }) => {
-    const gallery = useGallery.getState();
-    // A workspace switch replaces the whole list: read it once (if it was ever shown).
-    if (rescan) {
-      if (gallery.loaded) void gallery.load();
-    } else gallery.applyChanges(changes);
-    usePreview.getState().applyChanges(changes, rescan === true);
-    usePublish.getState().applyChanges(changes, rescan === true);
-    if (!rescan) useLive.getState().applyChanges(changes);
+    // Backend code only: a moment later, off a live restart's critical path (backend-change-delay.ts).
+    if (!rescan) return artifactChanges.push(changes);
+    artifactChanges.flush();
+    applyArtifactChanges(changes, true);
   },
   'preview.thumbnailChanged': ({ slug }) => useThumbnails.getState().changed(slug),
   'publish.progress': (p) => usePublish.getState().setProgress(p),
@@ -84,6 +95,7 @@ export function startSync(): Disposable {
   const subs = new DisposableStore();
   subs.add(toDisposable(api.onEvent(dispatch)));
   subs.add(toDisposable(api.onConnection(onConnection)));
+  subs.add(toDisposable(() => artifactChanges.dispose()));
   running = toDisposable(() => {
     subs.dispose();
     running = null;

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { ArtifactChange } from '../../../shared/contract/artifacts';
 import type { BackendStatus } from '../../../shared/contract/backends';
 import type { Disposable } from '../../../shared/lib/emitter';
 import { isBackendFile } from '../../../shared/preview/live-files';
-import { toPrettyJson, writeFileAtomic } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 
 /** What live reload needs from the backends supervisor. */
 export interface LiveBackends {
@@ -21,6 +21,14 @@ export interface LiveReloadOptions {
   /** Quiet time after the last backend-file change before the restart (a burst restarts once). */
   debounceMs?: number;
 }
+
+/**
+ * The default quiet time. A door write or a watcher batch arrives as one change event (the
+ * watcher already waits 150 ms for an editor's burst to settle), and the agent's writes are a
+ * model round trip apart, so 10 ms only has to merge events of the same moment (a checkpoint
+ * restore). Every millisecond here is added to each live restart (bench/live-preview.ts).
+ */
+export const BACKEND_QUIET_MS = 10;
 
 
 interface Pending {
@@ -43,7 +51,7 @@ export class LiveReload {
   private readonly debounceMs: number;
 
   constructor(private readonly o: LiveReloadOptions) {
-    this.debounceMs = o.debounceMs ?? 30;
+    this.debounceMs = o.debounceMs ?? BACKEND_QUIET_MS;
     this.sub = o.onChanged(({ changes }) => {
       for (const c of changes) {
         if (c.kind === 'files' && c.paths?.some(isBackendFile)) this.schedule(c.slug);
@@ -68,8 +76,7 @@ export class LiveReload {
     if (on) off.delete(slug);
     else off.add(slug);
     const file = this.o.stateFile();
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, toPrettyJson({ off: [...off].sort() }));
+    await writeStateFile(file, toPrettyJson({ off: [...off].sort() }));
     return on;
   }
 

@@ -14,7 +14,9 @@ import { backendLogPath, LogSink, readLogTail } from './log-sink';
 import { BACKEND_MARK_VAR, PidRegistry } from './pid-registry';
 import { reapAndClear } from './orphan-reaper';
 import { stopGroup, signalGroup } from './process-group';
-import { probeOnce, reachableFromNetwork } from './readiness';
+import { reachableFromNetwork } from './readiness';
+import { waitUntilReady } from './ready-wait';
+import { allInOrder, early } from './in-order';
 
 export interface BackendLimits {
   readyTimeoutSec: number;
@@ -54,7 +56,6 @@ export interface SupervisorOptions {
   now?: () => number;
 }
 
-const POLL_MS = 20;
 const PORT_RETRIES = 3;
 const TAIL_LINES = 40;
 
@@ -191,7 +192,8 @@ export class BackendSupervisor {
   async refreshGrants(slug: string): Promise<void> {
     const run = this.runs.get(slug);
     if (!run || run.state !== 'running') return;
-    const { pending } = await grantedDatasources(this.o.grants, await this.o.artifacts.open(slug));
+    // `read`, not `open`: every record change lands here (the live swap's port write too), and a folder scan then competes with the reloading frame.
+    const { pending } = await grantedDatasources(this.o.grants, await this.o.artifacts.read(slug));
     if ((run.pendingGrants ?? []).join(',') === pending.join(',')) return;
     run.pendingGrants = pending;
     if (pending.length > 0) run.log?.note(`Waiting for your approval, not given to the backend: ${pending.join(', ')}.`);
@@ -218,12 +220,13 @@ export class BackendSupervisor {
 
   private async doLaunch(slug: string, live = false): Promise<BackendStatus> {
     await this.reaping;
-    const dir = await this.o.artifacts.dir(slug);
-    const record = await this.o.artifacts.open(slug);
+    // Side by side (each live restart waits for them), errors reported in this order (in-order.ts).
+    // `read`: no files[] scan, ~10 ms off every (live) restart.
+    const [dir, record, backendPy] = await allInOrder([this.o.artifacts.dir(slug), this.o.artifacts.read(slug), this.o.artifacts.files.find(slug, 'backend.py')] as const);
     if (!isFullstackType(record.type)) {
       throw new KilnError('UNSUPPORTED', `"${slug}" is a ${record.type || 'static'} artifact; only fullstack apps have a backend to launch.`);
     }
-    if (!(await this.o.artifacts.files.find(slug, 'backend.py'))) {
+    if (!backendPy) {
       throw new KilnError('NOT_FOUND', `"${slug}" has no backend.py. Ask the agent to create it, then launch again.`);
     }
     const old = this.runs.get(slug);
@@ -257,10 +260,13 @@ export class BackendSupervisor {
     const { granted: declared, pending } = await grantedDatasources(this.o.grants, record);
     run.pendingGrants = pending;
     if (pending.length > 0) log.note(`Waiting for your approval, not given to the backend: ${pending.join(', ')}.`);
+    // requirements.txt is read while the venv is checked; a read error still comes after a venv error.
+    // (The keychain is still read only after a good install: a long install must not get stale secrets.)
+    const requirements = early(() => this.requirements(slug, (line) => progress('pip', line)));
     try {
       python = (await this.o.python.ensureVenv(slug, progress)).python;
       // The install reports the path it took (unchanged, already satisfied, uv, pip) into the log.
-      await this.o.python.install(slug, dir, await this.requirements(slug, (line) => progress('pip', line)), progress);
+      await this.o.python.install(slug, dir, await requirements, progress);
       this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
       // Before the old version is stopped: a deleted datasource or a locked keychain must
       // leave it serving (or the artifact "crashed" with the reason), never stuck installing.
@@ -341,8 +347,8 @@ export class BackendSupervisor {
     Object.assign(next, { state: 'running', reload: undefined, error: undefined, logTail: undefined, startedAt: new Date().toISOString(), lastTraffic: this.now() });
     this.runs.set(old.slug, next);
     old.state = 'stopped';
+    this.emitState(old.slug); // the pane reloads the frame on this event: before any disk write
     await this.o.artifacts.update(old.slug, { port: next.port ?? null }).catch(() => undefined);
-    this.emitState(old.slug);
     void this.checkExposure(next, next.child);
     await this.kill(old);
     return this.status(old.slug);
@@ -370,8 +376,10 @@ export class BackendSupervisor {
     const log = run.log!;
     log.note(`$ python backend.py --port ${port}`);
     // The intent is on disk before the process exists, and the process carries its id.
-    const runId = await this.registry.intent({ slug: run.slug, port, python, dir, startedAt: new Date().toISOString(), ownerPid: process.pid });
-    const cmd = await sandboxedCommand(this.o.sandbox, { kind: 'backend', python, artifactDir: dir, venvDir: this.o.python.venvDir(run.slug), env });
+    const [runId, cmd] = await allInOrder([
+      this.registry.intent({ slug: run.slug, port, python, dir, startedAt: new Date().toISOString(), ownerPid: process.pid }),
+      sandboxedCommand(this.o.sandbox, { kind: 'backend', python, artifactDir: dir, venvDir: this.o.python.venvDir(run.slug), env }),
+    ] as const);
     if (cmd.note) log.note(cmd.note);
     if (!cmd.isolated && cmd.note) run.warning = cmd.note; // the pane says "apps are not isolated"
     const child = execa(cmd.file, [...cmd.args, 'backend.py', '--port', String(port)], {
@@ -407,14 +415,12 @@ export class BackendSupervisor {
     void this.registry.pid(runId, pid);
     void exited.then((code) => this.onExit(run, child, pid, code));
 
-    const deadline = Date.now() + readyTimeoutMs;
-    while (Date.now() < deadline) {
-      if (exitCode !== undefined) {
-        return { ok: false, exited: true, message: `The backend of "${run.slug}" exited with code ${String(exitCode)} before it was ready. See the log below, fix backend.py, and restart.` };
-      }
-      if ((await probeOnce(port)) !== null && exitCode === undefined) return { ok: true };
-      await sleep(POLL_MS);
+    // A tight connect loop, woken by the child's first output (ready-wait.ts).
+    const ready = await waitUntilReady({ port, timeoutMs: readyTimeoutMs, exited: () => exitCode !== undefined, exit: exited, output: [child.stdout, child.stderr] });
+    if (ready === 'exited') {
+      return { ok: false, exited: true, message: `The backend of "${run.slug}" exited with code ${String(exitCode)} before it was ready. See the log below, fix backend.py, and restart.` };
     }
+    if (ready === 'ready') return { ok: true };
     log.note(`Not ready after ${readyTimeoutMs / 1000} s; stopping it.`);
     await this.kill(run);
     return { ok: false, exited: false, message: `The backend of "${run.slug}" did not answer on its port within ${readyTimeoutMs / 1000} s and was stopped. Make sure it serves on the --port it is given, or raise the ready timeout in Settings.` };

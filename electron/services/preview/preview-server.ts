@@ -1,9 +1,9 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import { isFullstackType } from '../../../shared/artifacts/rules';
-import { writeFileAtomic, toPrettyJson } from '../fs/atomic-write';
+import { toPrettyJson } from '../fs/atomic-write';
+import { writeStateFile } from '../fs/state-file';
 import { PREVIEW_CSP } from './csp';
 import { hostLabelFor, parsePreviewHost } from './host-label';
 import { backendRequestRefusal, hardenResponse } from './guard';
@@ -180,8 +180,7 @@ export class PreviewServer {
   private async writePreferredPort(port: number): Promise<void> {
     if (!this.options.stateFile) return;
     try {
-      await fs.mkdir(path.dirname(this.options.stateFile), { recursive: true });
-      await writeFileAtomic(this.options.stateFile, toPrettyJson({ port }));
+      await writeStateFile(this.options.stateFile, toPrettyJson({ port }));
     } catch {
       // Only a convenience: origins then change on the next start.
     }
@@ -207,17 +206,19 @@ export class PreviewServer {
       return;
     }
     hardenResponse(res, () => this.framers); // baseline CSP + frame-ancestors on every answer (guard.ts)
-    // The folder through the store's confinement: one linked outside the artifacts folder is not served.
-    if (!(await this.options.artifacts.dir(slug).then(() => true, () => false))) {
+    // The folder through the store's confinement (one linked outside the artifacts folder is not
+    // served) and the record, read side by side: both are on every request's path (a live restart's page load).
+    const [inside, record] = await Promise.all([
+      this.options.artifacts.dir(slug).then(() => true, () => false),
+      this.options.artifacts.read(slug).then((r) => r, () => null),
+    ]);
+    if (!inside) {
       sendPage(res, 404, 'Artifact not available', 'This artifact folder is a link to a place outside the workspace; Kiln does not serve it.');
       return;
     }
     this.onTraffic(slug);
     if (serveClientAsset(req, res, securityHeaders)) return; // live reload + thumbnails (reload-client.ts)
-    let record: { type: string; primary: string | null };
-    try {
-      record = await this.options.artifacts.read(slug);
-    } catch {
+    if (!record) {
       sendPage(res, 404, 'Artifact not found', 'This artifact no longer exists or its metadata cannot be read.');
       return;
     }
