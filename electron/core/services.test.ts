@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodePlatform } from '../webhost/node-platform';
 import { startWebHost } from '../webhost/server';
+import { KeychainSecretStore } from '../services/vault/secret-store';
 import { createServices } from './services';
 
 const dirs: string[] = [];
@@ -87,13 +88,40 @@ describe('services lifecycle', () => {
       keychainService: `KilnTest-${randomBytes(4).toString('hex')}`,
     });
     try {
-      await services.secrets.set('provider.apiKey', 'sk-services-test-key-0000000000');
+      // Through Settings' door, which confirms the URL in effect (OPENAI_BASE_URL here).
+      await services.appSecrets.set('provider.apiKey', 'sk-services-test-key-0000000000');
       await expect(services.provider.testConnection()).resolves.toMatchObject({ baseUrl: agentUrl, usedApiKey: true });
       await expect(services.provider.testConnection({ baseUrl: otherUrl })).resolves.toMatchObject({ usedApiKey: false });
       expect(agentAuth).toEqual(['Bearer sk-services-test-key-0000000000']);
       expect(otherAuth[0] ?? '').not.toContain('sk-services-test-key');
     } finally {
       await services.secrets.delete('provider.apiKey').catch(() => undefined);
+      await services.shutdown.runAll();
+    }
+  }, 60_000);
+  it('an upgrade adopts the key origin in effect at start, not at the key\'s first use', async () => {
+    const dir = await temp();
+    const keychainService = `KilnTest-${randomBytes(4).toString('hex')}`;
+    const keychain = new KeychainSecretStore({ keychainService });
+    await keychain.set('provider.apiKey', 'sk-upgrade-test-key-000000000000'); // stored by an older Kiln
+    const userData = path.join(dir, 'user-data');
+    const services = await createServices({
+      userData,
+      workspaceOverride: path.join(dir, 'ws'),
+      platform: nodePlatform(),
+      env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+      keychainService,
+    });
+    try {
+      const file = path.join(userData, 'key-origins.json');
+      let text = '';
+      for (let i = 0; i < 100 && !text; i++) {
+        text = await fs.readFile(file, 'utf8').catch(() => '');
+        if (!text) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(JSON.parse(text).origins['provider.apiKey']).toMatchObject({ origin: 'http://127.0.0.1:9', how: 'adopted' });
+    } finally {
+      await keychain.delete('provider.apiKey').catch(() => undefined);
       await services.shutdown.runAll();
     }
   }, 60_000);

@@ -44,6 +44,7 @@ import { DiagnosticsService } from '../services/diagnostics/diagnostics-service'
 import { ProviderService } from '../services/provider/provider-service';
 import { AppSecrets } from '../services/settings/app-secrets';
 import { createKeyOrigins } from '../services/vault/key-origins-wiring';
+import { PROVIDER_API_KEY_ACCOUNT } from '../../shared/vault/accounts';
 import { WorkspaceSetting } from '../services/settings/workspace-setting';
 
 export interface ServicesOptions {
@@ -246,6 +247,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     checkpoint: async (slug) => (await history.list(slug)).checkpoints[0]?.id ?? null,
     emit: { onProgress: (p) => events.emit('deploy.progress', p), onChanged: (c) => events.emit('deploy.changed', c), onLog: (l) => events.emit('deploy.log', l) },
   });
+  // An upgrade adopts the key origins in effect at start, not at a key's first use (a URL
+  // changed in between would be adopted silently); a missing keychain just postpones it.
+  afterStart.later('key-origins', () => keyOrigins.status(PROVIDER_API_KEY_ACCOUNT).catch(() => undefined), { first: true });
   afterStart.later('deploy-reconcile', () => deploy.start());
 
   // The key goes only where the agent itself would send it: the effective provider URL.
@@ -273,7 +277,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     promptsDir,
     env,
     settings,
-    providerApiKey: () => provider.storedApiKey(),
+    providerApiKey: (baseUrl) => provider.storedApiKey(baseUrl),
     vault,
     artifacts: artifactServices.store,
     backends,

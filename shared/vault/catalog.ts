@@ -168,8 +168,11 @@ export function envVarName(engine: string, name: string, field: string): string 
   return `${envPrefix(engine, name)}__${field.toUpperCase()}`;
 }
 
-/** Fields that say where a connection goes: a stored secret follows them only when the user types it again. */
-export const DATASOURCE_TARGET_FIELDS = ['host', 'port', 'base_url', 'account', 'path'] as const;
+/**
+ * Fields that say where a connection goes: a stored secret follows them only when the user types
+ * it again. The catalog's own names, plus the usual ones of free-form and anton-imported records.
+ */
+export const DATASOURCE_TARGET_FIELDS = ['host', 'port', 'base_url', 'account', 'path', 'url', 'uri', 'dsn', 'endpoint', 'server', 'hostname'] as const;
 
 /** The target fields whose value differs (trimmed) between two field sets; a field left out of `next` is unchanged. */
 export function movedTargetFields(before: Readonly<Record<string, string | null | undefined>>, next: Readonly<Record<string, string | null | undefined>>): string[] {

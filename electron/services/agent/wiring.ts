@@ -22,7 +22,7 @@ export interface AgentWiring {
   env: NodeJS.ProcessEnv;
   settings: SettingsStore;
   /** The stored provider key, null without one or without a keychain (ProviderService.storedApiKey). */
-  providerApiKey(): Promise<string | null>;
+  providerApiKey(baseUrl: string): Promise<string | null>;
   vault: VaultService;
   artifacts: ArtifactStore;
   backends: BackendSupervisor;
@@ -55,7 +55,10 @@ export async function createAgentServices(w: AgentWiring): Promise<Agent> {
     backends: backendsPort(w.backends, w.liveReload),
     python: pythonPort(w.python, w.grants),
     provider: async () => {
-      return resolveProvider(w.settings.get().provider, w.env, await w.providerApiKey());
+      // One read of the settings: the key is checked for, and sent to, the same URL.
+      const settings = w.settings.get().provider;
+      const baseUrl = resolveProvider(settings, w.env, null).baseUrl;
+      return resolveProvider(settings, w.env, await w.providerApiKey(baseUrl));
     },
     scrub: w.scrub,
     emit: (event) => w.events.emit('chat.event', event),

@@ -80,9 +80,10 @@ export class ListIndex {
     // was invalidated meanwhile; otherwise a change during the scan could be missed for good.
     const epoch = this.epoch;
     const watched = this.watchedRoot === root;
+    // Marked before the scan: a watcher that starts while it runs must still announce a rescan.
+    if (!watched) this.servedUnwatched = true;
     const items = await this.scan(root);
     if (watched && epoch === this.epoch) this.listCache = { root, items };
-    else if (!watched) this.servedUnwatched = true;
     return items.map((i) => ({ ...i }));
   }
 

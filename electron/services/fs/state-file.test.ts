@@ -90,6 +90,19 @@ describe.runIf(posix)('the state-file door', () => {
     await expect(fs.stat(missing)).rejects.toThrow();
   });
 
+  it('at start, never tightens a shared folder given as user data (HOME)', async () => {
+    const home = path.join(root, 'home');
+    await fs.mkdir(home, { mode: 0o755 });
+    const before = process.env.HOME;
+    process.env.HOME = home; // os.homedir() reads it: a stand-in HOME, so a regression can't close the real one
+    try {
+      await tightenStateDirs([home]);
+    } finally {
+      process.env.HOME = before;
+    }
+    expect((await modeOf(home)).toString(8)).toBe('755');
+  });
+
   it('refuses a root outside the folder or a shared one (temp folder, HOME, /)', async () => {
     await expect(ensureStateDir(path.join(root, 'a'), path.join(root, 'b'))).rejects.toThrow(/not inside/);
     await expect(ensureStateDir(path.join(os.tmpdir(), 'kiln-x'), os.tmpdir())).rejects.toThrow(/not a state folder/);

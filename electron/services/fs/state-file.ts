@@ -13,6 +13,12 @@ import { writeFileAtomic } from './atomic-write';
 export const STATE_FILE_MODE = 0o600;
 export const STATE_DIR_MODE = 0o700;
 
+/** A wrong root must never close a shared folder (the machine's temp folder, HOME, `/`). */
+function isSharedFolder(dir: string): boolean {
+  const shared = [os.tmpdir(), os.homedir(), path.parse(dir).root].map((p) => path.resolve(p));
+  return shared.includes(path.resolve(dir));
+}
+
 /**
  * Creates `dir` (and any missing folder between `root` and it) as 0700 and tightens those that
  * exist. Folders above `root` — the workspace, the home folder — are never touched.
@@ -20,9 +26,7 @@ export const STATE_DIR_MODE = 0o700;
 export async function ensureStateDir(dir: string, root: string = dir): Promise<void> {
   const rel = path.relative(root, dir);
   if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) throw new Error(`ensureStateDir: ${dir} is not inside ${root}`);
-  // A wrong root must never close a shared folder (the machine's temp folder, HOME, `/`).
-  const shared = [os.tmpdir(), os.homedir(), path.parse(root).root].map((p) => path.resolve(p));
-  if (shared.includes(path.resolve(root))) throw new Error(`ensureStateDir: ${root} is not a state folder`);
+  if (isSharedFolder(root)) throw new Error(`ensureStateDir: ${root} is not a state folder`);
   await fs.mkdir(dir, { recursive: true, mode: STATE_DIR_MODE });
   for (let d = dir; ; d = path.dirname(d)) {
     // A chmod per folder per write: cheap, and a folder widened meanwhile is tightened again.
@@ -58,6 +62,7 @@ export async function createStateFile(file: string, data: string, root: string =
 /** At start: tightens state folders an older Kiln left wider (those that exist; none is created). */
 export async function tightenStateDirs(dirs: readonly string[]): Promise<void> {
   for (const dir of dirs) {
+    if (isSharedFolder(dir)) continue; // `--user-data ~` must not close the home folder
     const st = await fs.stat(dir).catch(() => null);
     // Not ours to change (another account's folder, a read-only disk): the writes will say so.
     if (st?.isDirectory() && (st.mode & 0o077) !== 0) await fs.chmod(dir, STATE_DIR_MODE).catch(() => undefined);

@@ -159,6 +159,19 @@ describe('secret MCP arguments', () => {
     expect(await fs.readFile(file, 'utf8')).not.toContain('sk-orphan-3141');
   });
 
+  it("an old entry another running Kiln still owns is kept, rewritten without its command line in clear", async () => {
+    h = await mcpHarness();
+    const file = path.join(h.userData, 'state', 'mcp-servers.pids.json');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const commandLine = [process.execPath, MISBEHAVING, '--api-key=sk-kept-2718'];
+    const entry = { server: 'theirs', pid: 999_999, commandLine, ownerPid: process.ppid, startedAt: new Date().toISOString() };
+    await fs.writeFile(file, JSON.stringify({ servers: [entry] }));
+    expect(await McpPidFile.in(h.userData).reapOrphans()).toEqual([]);
+    const text = await fs.readFile(file, 'utf8');
+    expect(text).not.toContain('sk-kept-2718');
+    expect(JSON.parse(text).servers).toEqual([expect.objectContaining({ server: 'theirs', pid: 999_999, commandHash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+  });
+
   it('a secret argument missing from the keychain: the status line says so', async () => {
     h = await mcpHarness();
     await h.service.start();

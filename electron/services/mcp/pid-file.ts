@@ -74,7 +74,8 @@ export class McpPidFile {
   private mutate(fn: (list: McpPidEntry[]) => McpPidEntry[]): Promise<void> {
     this.queue = this.queue
       .then(async () => {
-        const next = fn(await this.read());
+        // Entries in the old format (the command line in clear) are rewritten as a hash too.
+        const next = fn(await this.read()).map(({ commandLine, ...e }) => ({ ...e, commandHash: e.commandHash ?? hashOf(commandLine ?? null) }));
         await writeStateFile(this.file, toPrettyJson({ servers: next }));
       })
       .catch(() => undefined);

@@ -20,11 +20,12 @@ export class ProviderService {
   constructor(private readonly deps: ProviderServiceDeps) {}
 
   /**
-   * The stored API key, for a request to the saved provider URL; null when none is set or there
-   * is no keychain (a keyless local server still works). Throws `origin-unconfirmed` when the
-   * saved URL's origin is not the one the user confirmed the key for.
+   * The stored API key, for a request to `baseUrl` (the saved provider URL, read once by the
+   * caller, which must send to that same URL); null when none is set or there is no keychain (a
+   * keyless local server still works). Throws `origin-unconfirmed` when that URL's origin is not
+   * the one the user confirmed the key for.
    */
-  async storedApiKey(): Promise<string | null> {
+  async storedApiKey(baseUrl: string = this.deps.savedBaseUrl()): Promise<string | null> {
     let key: string | null;
     try {
       key = await this.deps.secrets.get(ACCOUNTS.providerApiKey);
@@ -32,7 +33,7 @@ export class ProviderService {
       if (error instanceof KilnError && error.code === 'UNAVAILABLE') return null;
       throw error;
     }
-    if (key !== null) await this.deps.keyOrigins.check(ACCOUNTS.providerApiKey, this.deps.savedBaseUrl());
+    if (key !== null) await this.deps.keyOrigins.check(ACCOUNTS.providerApiKey, baseUrl);
     return key;
   }
 
@@ -54,7 +55,7 @@ export class ProviderService {
     const baseUrl = input?.baseUrl ?? saved;
     const origin = originOf(baseUrl);
     const sameProvider = origin !== null && origin === originOf(saved);
-    const apiKey = sameProvider ? await this.storedApiKey() : null;
+    const apiKey = sameProvider ? await this.storedApiKey(saved) : null;
     return testProviderConnection({ baseUrl, apiKey, ...(this.deps.timeoutMs !== undefined ? { timeoutMs: this.deps.timeoutMs } : {}) });
   }
 }

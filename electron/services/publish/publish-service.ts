@@ -108,6 +108,12 @@ interface Checked extends Context {
  * publish state, status for badges, unpublish, versions/rollback and export. Never imports
  * electron; everything it needs from elsewhere comes in through narrow ports.
  */
+/** A publish key and the URL whose origin it was checked for. */
+interface CheckedKey {
+  apiKey: string;
+  baseUrl: string;
+}
+
 export class PublishService {
   private readonly running = new Map<string, AbortController>();
   private readonly md5Cache = new Map<string, CurrentMd5 & { signature: string }>();
@@ -315,16 +321,21 @@ export class PublishService {
     this.deps.onProgress?.(message === undefined ? { slug, phase, fraction } : { slug, phase, fraction, message });
   }
 
-  private client(apiKey: string, signal?: AbortSignal): PublishClient {
-    return new PublishClient({ baseUrl: this.publishUrl(), apiKey, signal, ...this.deps.client });
+  /** A client for the URL the key was checked against (never a URL read again later). */
+  private client(key: CheckedKey, signal?: AbortSignal): PublishClient {
+    return new PublishClient({ baseUrl: key.baseUrl, apiKey: key.apiKey, signal, ...this.deps.client });
   }
 
-  /** The key, for a request to the publish URL in effect: only when the user confirmed its origin. */
-  private async requireKey(): Promise<string> {
-    const key = await this.apiKey();
-    if (!key) throw new KilnError('FORBIDDEN', 'No publish API key is set. Enter your key to publish.', undefined, 'publish-key-missing');
-    await this.deps.keyOrigins?.check(API_KEY_ACCOUNT, this.publishUrl());
-    return key;
+  /**
+   * The key with the publish URL in effect, only when the user confirmed that URL's origin.
+   * The URL is read once: a setting changed while a bundle is built can't redirect the key.
+   */
+  private async requireKey(): Promise<CheckedKey> {
+    const baseUrl = this.publishUrl();
+    const apiKey = await this.apiKey();
+    if (!apiKey) throw new KilnError('FORBIDDEN', 'No publish API key is set. Enter your key to publish.', undefined, 'publish-key-missing');
+    await this.deps.keyOrigins?.check(API_KEY_ACCOUNT, baseUrl);
+    return { apiKey, baseUrl };
   }
 
   keyOrigin(): Promise<KeyOriginStatus> {
@@ -356,7 +367,7 @@ export class PublishService {
           c.blocking.map((b) => (b.file ? `${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}` : b.message)).join('\n'),
         );
       }
-      const apiKey = await this.requireKey();
+      const key = await this.requireKey();
       const previous = (await readPublished(c.loc)).entry;
       // Whichever tool published last wins: anton's password on disk over the keychain's copy.
       const storedPassword = antonPassword(previous) ?? (await this.deps.secrets.get(passwordAccount(c.record.id)));
@@ -385,7 +396,7 @@ export class PublishService {
         if (version) fields.python_version = version;
       }
       this.emit(slug, 'upload', 0);
-      const client = this.client(apiKey, controller.signal);
+      const client = this.client(key, controller.signal);
       let response;
       try {
         response = await client.upload(

@@ -277,4 +277,38 @@ describe('publish key (datasource secrets travel only in the same, gated upload)
     await expect(publish.publish(b.slug)).resolves.toMatchObject({ url: expect.stringContaining(second.url) });
     expect(second.uploads().map((r) => r.authorization)).toEqual([`Bearer ${KEY}`]);
   });
+  it('a publish URL changed while the upload is being prepared does not redirect the key', async () => {
+    const first = await startPublishServer({ apiKey: KEY });
+    const second = await startPublishServer({ apiKey: KEY });
+    servers.push(first, second);
+    const root = await tempArtifactsRoot();
+    const settings = { url: first.url, maxBundleMB: 50, pythonInterpreter: '/usr/bin/python3' };
+    const scrubber = new Scrubber();
+    const secrets = new Secrets(keychain, { scrubber });
+    // The report's password is looked up after the key was checked and before the upload: the
+    // user switches the publish URL in Settings at exactly that moment.
+    const switching = Object.create(secrets) as Secrets;
+    switching.get = async (account: string): Promise<string | null> => {
+      const value = await secrets.get(account);
+      if (account !== PUBLISH_API_KEY_ACCOUNT) settings.url = second.url;
+      return value;
+    };
+    const keyOrigins = createKeyOrigins({ userData, secrets, providerUrl: () => 'https://api.openai.com/v1', publishUrl: () => settings.url });
+    const publish = new PublishService({
+      artifacts: folderArtifacts(root),
+      secrets: switching,
+      scrubber,
+      vault: new MemoryVault((n, v) => scrubber.register(n, v)),
+      settings: () => settings,
+      env: {},
+      keyOrigins,
+      client: { retries: 0, retryDelayMs: 10, idleTimeoutMs: 2000 },
+    });
+    await publish.setApiKey(KEY);
+    const a = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': '<h1>hi</h1>' } });
+    await expect(publish.publish(a.slug)).resolves.toMatchObject({ url: expect.stringContaining(first.url) });
+    expect(settings.url).toBe(second.url); // the switch really happened mid-publish
+    expect(second.requests).toEqual([]);
+    expect(first.uploads().map((r) => r.authorization)).toEqual([`Bearer ${KEY}`]);
+  });
 });

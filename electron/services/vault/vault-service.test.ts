@@ -10,6 +10,7 @@ import { Scrubber } from './scrubber';
 import { KeychainSecretStore } from './secret-store';
 import { Secrets } from './secrets';
 import { VaultService } from './vault-service';
+import { GENERIC_ENGINE } from '../../../shared/vault/catalog';
 
 let workspace: string;
 let antonDir: string;
@@ -137,6 +138,15 @@ describe('VaultService datasources', () => {
     expect(await keychain.get(account)).toBe('for-db2');
     const cleared = await vault.update({ slug: ds.slug, fields: { host: 'db3.internal', password: '' } });
     expect(cleared.secrets).toEqual({ password: false });
+  });
+
+  it('a free-form datasource: a changed url or dsn is a new address too', async () => {
+    const ds = await vault.create({ engine: GENERIC_ENGINE, label: 'Partner API', fields: { url: 'https://api.partner.example', api_token: 'tok-partner-77' } });
+    const moves: Record<string, string>[] = [{ url: 'https://evil.example' }, { dsn: 'postgresql://evil.example/db' }];
+    for (const fields of moves) {
+      await expect(vault.update({ slug: ds.slug, fields })).rejects.toMatchObject({ code: 'VALIDATION', reason: 'origin-unconfirmed' });
+    }
+    expect((await vault.get(ds.slug)).fields).toMatchObject({ url: 'https://api.partner.example' });
   });
 
   it('deletes a datasource and its keychain entries', async () => {

@@ -7,6 +7,9 @@ import { api } from '../../../api/client';
  * or gave an empty picture.
  */
 export async function captureByWindow(slug: string, frame: HTMLIFrameElement): Promise<boolean> {
+  // The window capture copies what is drawn: with a dialog, sheet or toast over the frame it
+  // would store Kiln's own UI as the artifact's picture. The page's own capture can't see those.
+  if (covered(frame)) return true;
   const r = frame.getBoundingClientRect();
   try {
     const { outcome } = await api.call('preview.captureThumbnail', {
@@ -19,4 +22,24 @@ export async function captureByWindow(slug: string, frame: HTMLIFrameElement): P
   } catch {
     return true;
   }
+}
+
+/** True when the window is hidden or something else is drawn over the frame's centre or corners. */
+export function covered(frame: HTMLIFrameElement): boolean {
+  if (document.visibilityState !== 'visible') return true;
+  if (document.querySelector('[role="dialog"], [role="alertdialog"], [aria-modal="true"]')) return true;
+  const r = frame.getBoundingClientRect();
+  if (r.width <= 0 || r.height <= 0) return true;
+  const inset = 4;
+  const points: [number, number][] = [
+    [r.left + r.width / 2, r.top + r.height / 2],
+    [r.left + inset, r.top + inset],
+    [r.right - inset, r.top + inset],
+    [r.left + inset, r.bottom - inset],
+    [r.right - inset, r.bottom - inset],
+  ];
+  return points.some(([x, y]) => {
+    const hit = typeof document.elementFromPoint === 'function' ? document.elementFromPoint(x, y) : null;
+    return hit !== null && hit !== frame;
+  });
 }
