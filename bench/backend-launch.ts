@@ -5,24 +5,19 @@
 // Run: node scripts/run-ts.mjs bench/backend-launch.ts
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
 import { createTestSupervisor, makeWorkspace } from '../electron/services/backends/testing';
 import { childEnv } from '../electron/services/process/child-env';
 import { venvDirFor, venvPythonIn } from '../electron/services/python/interpreter';
+import { median } from './fixtures/stats';
+import { answersHttp } from './fixtures/http-answer';
 
 const SLUG = 'inventory';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const SELF = 'bench/backend-launch.ts';
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function pipArgs(wheels: string): string[] {
   return ['--no-index', '--no-deps', '--find-links', wheels];
@@ -81,16 +76,6 @@ function runChild(ws: string, wheels: string, mode: 'stop' | 'hang'): Promise<Ch
   });
 }
 
-function anyHttpAnswer(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/health', agent: false }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('error', () => resolve(false));
-  });
-}
-
 /** The baseline: the venv's python, `backend.py --port N`, first HTTP answer polled every 20 ms. */
 async function bare(ws: string): Promise<number> {
   const dir = path.join(ws, '.anton', 'artifacts', SLUG);
@@ -99,7 +84,7 @@ async function bare(ws: string): Promise<number> {
   const t0 = performance.now();
   const p = spawn(python, ['backend.py', '--port', String(port)], { cwd: dir, stdio: 'ignore', detached: true, env: childEnv({ host: { ...process.env, HOME: os.tmpdir() }, python: true }) });
   for (;;) {
-    if (await anyHttpAnswer(port)) break;
+    if (await answersHttp(port)) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const ms = performance.now() - t0;

@@ -9,15 +9,10 @@ import path from 'node:path';
 import { ConversationStore, summarise } from '../electron/services/agent/conversation-store';
 import { addConversations } from './fixtures/workspace';
 import { endpoints } from '../shared/contract/index';
+import { median } from './fixtures/stats';
 
 const COUNT = 1000;
 const WARM_RUNS = 20;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();

@@ -11,23 +11,18 @@
 // Run: node scripts/run-ts.mjs bench/cold-launch.ts   (BENCH_RUNS=5 by default)
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import getPort from 'get-port';
 import { createTestSupervisor, makeWorkspace } from '../electron/services/backends/testing';
 import { childEnv } from '../electron/services/process/child-env';
+import { median } from './fixtures/stats';
+import { answersHttp } from './fixtures/http-answer';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SLUG = 'inventory';
 const PY = '/usr/bin/python3';
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function setup(ws: string, requirements: string): Promise<string> {
   const dir = path.join(ws, '.anton', 'artifacts', SLUG);
@@ -38,16 +33,6 @@ async function setup(ws: string, requirements: string): Promise<string> {
   return dir;
 }
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/health', agent: false }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('error', () => resolve(false));
-  });
-}
-
 const env = (): Record<string, string> => childEnv({ host: { ...process.env, HOME: os.tmpdir(), PIP_CONFIG_FILE: '/dev/null' }, python: true, inherit: ['pip'] });
 
 /** Starts backend.py with `python`, resolves with ms to the first HTTP answer, then kills it. */
@@ -55,7 +40,7 @@ async function bareStart(python: string, dir: string): Promise<number> {
   const port = await getPort({ host: '127.0.0.1' });
   const t0 = performance.now();
   const p = spawn(python, ['backend.py', '--port', String(port)], { cwd: dir, stdio: 'ignore', detached: true, env: env() });
-  while (!(await answers(port))) await new Promise((r) => setTimeout(r, 20));
+  while (!(await answersHttp(port))) await new Promise((r) => setTimeout(r, 20));
   const ms = performance.now() - t0;
   process.kill(-p.pid!, 'SIGKILL');
   await new Promise((r) => p.once('exit', r));

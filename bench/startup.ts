@@ -12,16 +12,11 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startBenchHost } from './fixtures/web-host';
 import { addConversations, makeWorkspace } from './fixtures/workspace';
+import { median } from './fixtures/stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ARTIFACTS = 2000;
 const CONVERSATIONS = 1000;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
