@@ -6,9 +6,9 @@ set -euo pipefail
 if [[ "$(uname)" != "Linux" || -n "${KILN_KEYRING_READY:-}" ]]; then
   exec "$@"
 fi
-for tool in dbus-run-session gnome-keyring-daemon; do
+for tool in dbus-run-session gnome-keyring-daemon setsid; do
   if ! command -v "$tool" >/dev/null; then
-    echo "with-keyring: $tool is missing; run scripts/setup-debian.sh (or: apt-get install dbus gnome-keyring)" >&2
+    echo "with-keyring: $tool is missing; run scripts/setup-debian.sh (or: apt-get install dbus gnome-keyring util-linux)" >&2
     exit 1
   fi
 done
@@ -19,5 +19,24 @@ runtime_dir="$(mktemp -d)"
 chmod 700 "$runtime_dir"
 trap 'rm -rf "$data_home" "$runtime_dir"' EXIT
 export XDG_DATA_HOME="$data_home" XDG_RUNTIME_DIR="$runtime_dir" KILN_KEYRING_READY=1
+
+# If the daemon ever stops mid-run, D-Bus starts a new one on the next keychain call. The
+# system's activation file starts it locked, and unlocking needs a prompt no headless machine
+# can show, so every later keychain test would fail. This session's own activation file
+# (XDG_DATA_HOME's service folder comes first) starts it unlocked on the same keyring file,
+# so stored entries survive, and says so on stderr.
+services="$data_home/dbus-1/services"
+mkdir -p "$services"
+restart="$data_home/restart-keyring.sh"
+cat >"$restart" <<'SCRIPT'
+#!/bin/sh
+echo "with-keyring: $(date +%T.%3N) the Secret Service had stopped; D-Bus started it again, unlocked" >&2
+printf pw | exec gnome-keyring-daemon --foreground --unlock --replace --components=secrets >/dev/null 2>&1
+SCRIPT
+chmod 700 "$restart"
+printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$restart" >"$services/org.freedesktop.secrets.service"
+
 quoted="$(printf '%q ' "$@")"
-dbus-run-session -- bash -c "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec $quoted"
+# setsid: the daemon gets its own session and process group, so no signal meant for the
+# tests' group (a test stopping its children) can reach it.
+dbus-run-session -- bash -c "printf pw | setsid gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec $quoted"
