@@ -160,28 +160,6 @@ export class ArtifactFiles {
     return walkFiles(dir, rel);
   }
 
-  /** Copies a folder's files into an artifact (examples); `keep` filters by source path. One change event. */
-  async copyIn(slug: string, source: string, keep: (src: string) => boolean, by: ChangeAuthor): Promise<void> {
-    const dir = await this.d.paths.dir(slug);
-    const written: string[] = [];
-    // The whole folder counts as Kiln's while the copy runs: a large copy outlasts the watcher's
-    // quiet period, and its notices must not come back as outside changes.
-    await this.d.own.during([dir], async () => {
-      await fs.cp(source, dir, {
-        recursive: true,
-        filter: (src) => {
-          if (!keep(src)) return false;
-          const rel = path.relative(source, src).split(path.sep).join('/');
-          if (rel !== '' && !isContentPath(rel)) return false;
-          if (rel !== '') written.push(rel);
-          return true;
-        },
-      });
-      for (const rel of written) this.d.own.written(path.join(dir, ...rel.split('/')));
-    });
-    await this.d.changed(slug, written, by);
-  }
-
   /**
    * Confined path of a content (non-bookkeeping) file. Checked twice: the path as given, and
    * the path it really reaches, so a link (`leak.txt -> .published.json`, `sub -> .`) planted by
@@ -226,4 +204,23 @@ function readError(rel: string, error: unknown): KilnError {
   if (code === 'ENOENT') return new KilnError('NOT_FOUND', `"${rel}" does not exist in this artifact.`);
   if (code === 'EACCES' || code === 'EPERM') return new KilnError('IO', `"${rel}" can't be read (permission denied).`);
   return new KilnError('IO', `"${rel}" can't be read (${code ?? 'error'}).`);
+}
+
+/**
+ * Copies the content files of `source` into `dest` (bookkeeping never, and only what `keep`
+ * allows); returns their paths relative to `dest`, `/`-separated.
+ */
+export async function copyContent(source: string, dest: string, keep: (src: string) => boolean): Promise<string[]> {
+  const written: string[] = [];
+  await fs.cp(source, dest, {
+    recursive: true,
+    filter: (src) => {
+      if (!keep(src)) return false;
+      const rel = path.relative(source, src).split(path.sep).join('/');
+      if (rel !== '' && !isContentPath(rel)) return false;
+      if (rel !== '') written.push(rel);
+      return true;
+    },
+  });
+  return written;
 }

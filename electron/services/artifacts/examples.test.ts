@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,26 @@ describe('bundled examples', () => {
     expect(app).toMatchObject({ type: 'fullstack-stateless-app', primary: 'static/index.html' });
     expect(app.files.map((f) => f.path)).toEqual(['backend.py', 'requirements.txt', 'static/app.js', 'static/index.html', 'static/style.css']);
     await expect(fs.stat(path.join(t.root, app.slug, 'kiln-example.json'))).rejects.toThrow();
+  });
+
+  it('an example\'s files are in its folder the moment its card can appear (opened at once, it finds backend.py)', async () => {
+    const t = await tempStore();
+    cleanups.push(t.cleanup);
+    const seen: { slug: string; files: string[] }[] = [];
+    const sub = t.store.onChanged(({ changes }) => {
+      for (const c of changes) {
+        if (c.kind !== 'created') continue;
+        // Synchronously, as the gallery learns of it: what is on disk right now.
+        const dir = path.join(t.root, c.slug);
+        seen.push({ slug: c.slug, files: ['backend.py', 'static/index.html', 'dashboard.html'].filter((f) => existsSync(path.join(dir, f))) });
+      }
+    });
+    cleanups.push(() => sub.dispose());
+    const [dash, app] = await addExamples(t.store, resources);
+    expect(seen).toEqual([
+      { slug: dash, files: ['dashboard.html'] },
+      { slug: app, files: ['backend.py', 'static/index.html'] },
+    ]);
   });
 
   it('the fullstack example follows the backend contract and runs with Debian python3', async () => {

@@ -40,9 +40,10 @@ export async function addExamples(store: ArtifactStore, resourcesDir: string): P
   examples.sort((a, b) => a.order - b.order);
   const slugs: string[] = [];
   for (const ex of examples) {
-    const record = await store.create({ name: ex.name, description: ex.description, type: ex.type, primary: ex.primary });
-    // Through the store's door: files[] reconciled and one change announced for the files.
-    await store.files.copyIn(record.slug, ex.dir, (src) => path.basename(src) !== MANIFEST && !isToolingDir(path.basename(src)), 'user');
+    // Files in place before the card appears (one opened at once finds its backend.py); then
+    // files[] reconciled and one change announced for them, as for any write through the door.
+    const keep = (src: string): boolean => path.basename(src) !== MANIFEST && !isToolingDir(path.basename(src));
+    const record = await store.create({ name: ex.name, description: ex.description, type: ex.type, primary: ex.primary }, 'user', { source: ex.dir, keep });
     slugs.push(record.slug);
   }
   return slugs;

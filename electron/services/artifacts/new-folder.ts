@@ -17,18 +17,22 @@ export function newArtifactTempDir(root: string, id: string): string {
 /**
  * Builds a new artifact (its record and README) in a temp folder and renames it into place:
  * a crash leaves either nothing or the complete artifact. A name taken meanwhile moves on to
- * the next free slug. Sets `record.slug`.
+ * the next free slug. Sets `record.slug`. With `fill`, the artifact's files are in it from the
+ * first moment anyone can see it (an example opened at once finds its backend.py).
  */
 export async function buildAndPlace(
   o: { root: string; paths: ArtifactPaths; own: OwnWrites },
   name: string,
   record: ArtifactRecord,
+  /** Puts the first files into the folder before it is placed (they appear with it). */
+  fill?: (tmp: string) => Promise<void>,
 ): Promise<{ slug: string; dir: string }> {
   const id = record.id ?? '';
   await fs.mkdir(o.root, { recursive: true });
   const tmp = newArtifactTempDir(o.root, id || String(Date.now()));
   await fs.mkdir(tmp);
   try {
+    await fill?.(tmp);
     const taken = new Set<string>();
     for (;;) {
       const slug = await o.paths.freeSlug(name, id, taken);

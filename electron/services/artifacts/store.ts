@@ -14,7 +14,7 @@ import {
 import { describeZodError, KilnError } from '../../../shared/contract/core';
 import { Emitter, type Disposable } from '../../../shared/lib/emitter';
 import { KeyedQueue } from '../concurrency/keyed-queue';
-import { ArtifactFiles } from './artifact-files';
+import { ArtifactFiles, copyContent } from './artifact-files';
 import { normalizeRelPath } from './confine';
 import { isContentPath, recordFiles, sameFiles } from './files';
 import { ListIndex } from './list-index';
@@ -223,7 +223,12 @@ export class ArtifactStore {
     });
   }
 
-  async create(input: CreateArtifactInput, by: ChangeAuthor = 'user'): Promise<ArtifactRecord> {
+  /**
+   * A new artifact, placed atomically. With `seed`, the content files of `seed.source` (those
+   * `seed.keep` allows) are in the folder before it appears; they are then announced as a
+   * `files` change like any write.
+   */
+  async create(input: CreateArtifactInput, by: ChangeAuthor = 'user', seed?: { source: string; keep: (src: string) => boolean }): Promise<ArtifactRecord> {
     const parsed = createArtifactInputSchema.safeParse(input);
     if (!parsed.success) throw new KilnError('VALIDATION', `Can't create the artifact: ${describeZodError(parsed.error)}.`);
     const { type } = parsed.data;
@@ -248,15 +253,17 @@ export class ArtifactStore {
       provenance: [],
     };
     let placed: { slug: string; dir: string };
+    const seeded: string[] = [];
     try {
-      placed = await buildAndPlace({ root: this.root(), paths: this.paths, own: this.own }, name, record);
+      placed = await buildAndPlace({ root: this.root(), paths: this.paths, own: this.own }, name, record, seed && (async (tmp) => void seeded.push(...(await copyContent(seed.source, tmp, seed.keep)))));
     } catch (error) {
       throw diskError(error, `create the artifact "${name}"`) ?? new KilnError('IO', `Could not create the artifact "${name}".`, (error as Error).message);
     }
     const { slug, dir } = placed;
     const item = this.index.saved(dir, record);
     this.emit({ slug, kind: 'created', by, item });
-    return record;
+    if (seeded.length > 0) await this.filesChanged(slug, seeded, by);
+    return seeded.length > 0 ? this.read(slug) : record;
   }
 
   /** Changes only the given keys; `null`/blank clears primary and port, `[]` clears datasources. */
