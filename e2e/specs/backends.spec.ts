@@ -22,7 +22,15 @@ function backendPid(workspace: string, slug: string): number {
     else if (l.op === 'pid' && live.has(l.id)) live.get(l.id)!.pid = l.pid;
     else if (l.op === 'end') live.delete(l.id);
   }
-  const entry = [...live.values()].reverse().find((b) => b.slug === slug && b.pid);
+  // A spare interpreter waiting for the next live restart (backends/spare.ts) is not the backend.
+  const isSpare = (pid: number): boolean => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('_kiln_spare()');
+    } catch {
+      return false;
+    }
+  };
+  const entry = [...live.values()].reverse().find((b) => b.slug === slug && b.pid && !isSpare(b.pid));
   if (!entry?.pid) throw new Error(`no registry entry for ${slug}`);
   return entry.pid;
 }

@@ -17,6 +17,8 @@ import { stopGroup, signalGroup } from './process-group';
 import { reachableFromNetwork } from './readiness';
 import { waitUntilReady } from './ready-wait';
 import { allInOrder, early } from './in-order';
+import { goSpare, SPARE_ARGS, SPARE_DELAY_MS, spareKey, Spares, type Spare } from './spare';
+import type { SandboxedCommand } from '../sandbox/types';
 
 export interface BackendLimits {
   readyTimeoutSec: number;
@@ -51,6 +53,13 @@ export interface SupervisorOptions {
   grants?: DatasourceGrants;
   /** Non-fatal problems the user should see once (0.0.0.0 binding, idle stop). */
   notify?: (level: 'info' | 'warning', message: string) => void;
+  /**
+   * Whether a running backend gets a spare interpreter, started ahead so a live restart skips
+   * Python's start (spare.ts): on while its live reload is on. Absent = never.
+   */
+  spares?: (slug: string) => Promise<boolean> | boolean;
+  /** How long after a (re)start the spare starts (ms); tests shorten it. */
+  spareDelayMs?: number;
   /** How often the idle timer looks (ms); tests shorten it. */
   idleCheckMs?: number;
   now?: () => number;
@@ -82,6 +91,20 @@ interface Run {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** What a (re)start runs: the venv's python in the artifact's folder, with this environment. */
+interface Launch {
+  python: string;
+  dir: string;
+  env: Record<string, string>;
+  requirements: string;
+}
+
+interface Started {
+  child: ResultPromise;
+  runId: string;
+  cmd: SandboxedCommand;
+}
+
 function addrInUse(lines: string[]): boolean {
   return lines.some((l) => /address already in use|Errno 98|Errno 48|EADDRINUSE|only one usage of each socket address/i.test(l));
 }
@@ -100,10 +123,17 @@ export class BackendSupervisor {
   private readonly now: () => number;
   /** The start-up reaper; a launch waits for it so an orphan and its successor never overlap. */
   private reaping: Promise<unknown> = Promise.resolve();
+  /** At most one spare interpreter per artifact (spare.ts). */
+  private readonly spares: Spares;
 
   constructor(private readonly o: SupervisorOptions) {
     this.registry = new PidRegistry(o.stateDir);
     this.now = o.now ?? Date.now;
+    this.spares = new Spares({
+      serial: (slug, fn) => this.queue.run(slug, fn),
+      gone: (spare) => void this.registry.remove(spare.slug, spare.pid),
+      delayMs: o.spareDelayMs ?? SPARE_DELAY_MS,
+    });
   }
 
   /** The idle check runs only while Kiln has launched something (started on the first launch, not at construction). */
@@ -147,6 +177,11 @@ export class BackendSupervisor {
     if (r.pendingGrants?.length) s.pendingGrants = r.pendingGrants;
     if (r.reload && r.state === 'running') s.reload = r.reload;
     return s;
+  }
+
+  /** The pid of this artifact's warm spare (spare.ts), or null: for Diagnostics and tests. */
+  warmSparePid(slug: string): number | null {
+    return this.spares.warmPid(slug);
   }
 
   list(): BackendStatus[] {
@@ -204,6 +239,7 @@ export class BackendSupervisor {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
     await Promise.all([...this.runs.keys()].map((s) => this.doStop(s)));
+    await this.spares.dropAll();
   }
 
 
@@ -292,7 +328,9 @@ export class BackendSupervisor {
     }
 
     const readyTimeoutMs = limits.readyTimeoutSec * 1000;
-    if (live) return this.swapLive(run, python, dir, env, readyTimeoutMs);
+    const launch: Launch = { python, dir, env, requirements: await requirements };
+    if (live) return this.swapLive(run, launch, readyTimeoutMs);
+    await this.spares.drop(slug);
     if (oldServing) {
       log.note('Replacing the running backend with the new version.');
       await this.kill(run);
@@ -301,7 +339,7 @@ export class BackendSupervisor {
     for (let attempt = 1; ; attempt++) {
       this.setState(run, 'starting', { error: undefined, logTail: undefined, warning: undefined });
       const port = await getPort({ host: '127.0.0.1' });
-      const outcome = await this.spawnAndWait(run, python, dir, port, env, readyTimeoutMs);
+      const outcome = await this.spawnAndWait(run, launch, port, readyTimeoutMs);
       if (outcome.ok) break;
       log.flush();
       const recent = log.tail(TAIL_LINES);
@@ -321,6 +359,7 @@ export class BackendSupervisor {
     this.setState(run, 'running');
     // Checked after "running" so the exposure check never delays a launch.
     void this.checkExposure(run, run.child);
+    this.offerSpare(run, launch);
     return this.status(slug);
   }
 
@@ -329,13 +368,17 @@ export class BackendSupervisor {
    * run while `old` keeps serving; once it answers, it replaces `old` in the map (the proxy
    * reads the port from there) and `old` is stopped.
    */
-  private async swapLive(old: Run, python: string, dir: string, env: Record<string, string>, readyTimeoutMs: number): Promise<BackendStatus> {
+  private async swapLive(old: Run, launch: Launch, readyTimeoutMs: number): Promise<BackendStatus> {
     const next: Run = { ...old, state: 'starting', child: null, pid: undefined, port: undefined, exited: null, stopping: false, warning: undefined };
     const log = old.log!;
     log.note('Starting the new version; the running one serves until it is ready.');
+    // The command a cold start would run: a spare stands in only for exactly that.
+    const cmd = await this.commandFor(old.slug, launch);
+    let spare = this.spares.take(old.slug, spareKey(cmd, launch.requirements));
     for (let attempt = 1; ; attempt++) {
-      const port = await getPort({ host: '127.0.0.1' });
-      const outcome = await this.spawnAndWait(next, python, dir, port, env, readyTimeoutMs);
+      const port = spare?.port ?? (await getPort({ host: '127.0.0.1' }));
+      const outcome = await this.spawnAndWait(next, launch, port, readyTimeoutMs, spare ? { spare } : { cmd });
+      spare = null;
       if (outcome.ok) break;
       log.flush();
       const recent = log.tail(TAIL_LINES);
@@ -351,6 +394,7 @@ export class BackendSupervisor {
     await this.o.artifacts.update(old.slug, { port: next.port ?? null }).catch(() => undefined);
     void this.checkExposure(next, next.child);
     await this.kill(old);
+    this.offerSpare(next, launch);
     return this.status(old.slug);
   }
 
@@ -367,33 +411,25 @@ export class BackendSupervisor {
 
   private async spawnAndWait(
     run: Run,
-    python: string,
-    dir: string,
+    launch: Launch,
     port: number,
-    env: Record<string, string>,
     readyTimeoutMs: number,
+    how: { spare: Spare } | { cmd?: SandboxedCommand } = {},
   ): Promise<{ ok: true } | { ok: false; exited: boolean; message: string }> {
     const log = run.log!;
-    log.note(`$ python backend.py --port ${port}`);
-    // The intent is on disk before the process exists, and the process carries its id.
-    const [runId, cmd] = await allInOrder([
-      this.registry.intent({ slug: run.slug, port, python, dir, startedAt: new Date().toISOString(), ownerPid: process.pid }),
-      sandboxedCommand(this.o.sandbox, { kind: 'backend', python, artifactDir: dir, venvDir: this.o.python.venvDir(run.slug), env }),
-    ] as const);
+    let started: Started | null;
+    if ('spare' in how && goSpare(how.spare)) {
+      log.note(`$ python backend.py --port ${port} (in the interpreter started ahead)`);
+      started = { child: how.spare.child, runId: how.spare.runId, cmd: how.spare.cmd };
+    } else {
+      if ('spare' in how) void this.spares.stop(how.spare); // its channel broke: start cold
+      log.note(`$ python backend.py --port ${port}`);
+      started = await this.startProcess(run.slug, launch, port, 'cmd' in how ? how.cmd : undefined);
+    }
+    if (!started) return { ok: false, exited: true, message: `Kiln could not start ${launch.python}. Check the Python settings.` };
+    const { child, cmd } = started;
     if (cmd.note) log.note(cmd.note);
     if (!cmd.isolated && cmd.note) run.warning = cmd.note; // the pane says "apps are not isolated"
-    const child = execa(cmd.file, [...cmd.args, 'backend.py', '--port', String(port)], {
-      cwd: dir,
-      env: { ...cmd.env, [BACKEND_MARK_VAR]: runId },
-      extendEnv: false,
-      detached: true,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      windowsHide: true,
-    });
     child.stdout?.on('data', (c: Buffer) => log.write('out', c));
     child.stderr?.on('data', (c: Buffer) => log.write('err', c));
     let exitCode: number | null | undefined;
@@ -401,18 +437,12 @@ export class BackendSupervisor {
       exitCode = r.exitCode ?? null;
       return exitCode;
     }, () => (exitCode = null));
+    const pid = child.pid!;
     run.child = child;
-    run.pid = child.pid;
+    run.pid = pid;
     run.port = port;
     run.stopping = false;
     run.exited = exited;
-    if (child.pid === undefined) {
-      run.child = null;
-      void this.registry.end(runId);
-      return { ok: false, exited: true, message: `Kiln could not start ${python}. Check the Python settings.` };
-    }
-    const pid = child.pid;
-    void this.registry.pid(runId, pid);
     void exited.then((code) => this.onExit(run, child, pid, code));
 
     // A tight connect loop, woken by the child's first output (ready-wait.ts).
@@ -424,6 +454,53 @@ export class BackendSupervisor {
     log.note(`Not ready after ${readyTimeoutMs / 1000} s; stopping it.`);
     await this.kill(run);
     return { ok: false, exited: false, message: `The backend of "${run.slug}" did not answer on its port within ${readyTimeoutMs / 1000} s and was stopped. Make sure it serves on the --port it is given, or raise the ready timeout in Settings.` };
+  }
+
+  /** The sandboxed command that runs this artifact's Python (`backend.py --port N` is appended). */
+  private commandFor(slug: string, launch: Launch): Promise<SandboxedCommand> {
+    return sandboxedCommand(this.o.sandbox, { kind: 'backend', python: launch.python, artifactDir: launch.dir, venvDir: this.o.python.venvDir(slug), env: launch.env });
+  }
+
+  /**
+   * Spawns `backend.py --port N` (or a spare: the loader first), detached in its own group,
+   * with the intent in the journal before the process exists and the run id in its environment.
+   */
+  private async startProcess(slug: string, launch: Launch, port: number, known?: SandboxedCommand, spare = false): Promise<Started | null> {
+    const [runId, cmd] = await allInOrder([
+      this.registry.intent({ slug, port, python: launch.python, dir: launch.dir, startedAt: new Date().toISOString(), ownerPid: process.pid }),
+      known ? Promise.resolve(known) : this.commandFor(slug, launch),
+    ] as const);
+    const child = execa(cmd.file, [...cmd.args, ...(spare ? SPARE_ARGS : []), 'backend.py', '--port', String(port)], {
+      cwd: launch.dir,
+      env: { ...cmd.env, [BACKEND_MARK_VAR]: runId },
+      extendEnv: false,
+      detached: true,
+      // A spare's fd 3 is its control channel (spare.ts); stdin is /dev/null either way.
+      stdio: spare ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      buffer: false,
+      reject: false,
+      windowsHide: true,
+    });
+    if (child.pid === undefined) {
+      void this.registry.end(runId);
+      return null;
+    }
+    void this.registry.pid(runId, child.pid);
+    return { child, runId, cmd };
+  }
+
+  /** After a (re)start: a spare for the next live restart, a moment later (when wanted). */
+  private offerSpare(run: Run, launch: Launch): void {
+    // Windows: fd 3 reaching the child as a CRT descriptor is untested there, so no spares.
+    if (!this.o.spares || process.platform === 'win32') return;
+    const slug = run.slug;
+    this.spares.offer(slug, async () => {
+      if (this.runs.get(slug) !== run || run.state !== 'running' || !(await this.o.spares?.(slug))) return null;
+      const [port, cmd] = await Promise.all([getPort({ host: '127.0.0.1' }), this.commandFor(slug, launch)]);
+      const started = await this.startProcess(slug, launch, port, cmd, true);
+      if (!started) return null;
+      return { slug, key: spareKey(cmd, launch.requirements), port, pid: started.child.pid!, runId: started.runId, child: started.child, cmd, warm: false };
+    });
   }
 
   /** Called for every exit of a backend process, expected or not. */
@@ -460,6 +537,7 @@ export class BackendSupervisor {
   }
 
   private async doStop(slug: string): Promise<void> {
+    await this.spares.drop(slug);
     const run = this.runs.get(slug);
     if (!run) {
       this.emitState(slug);

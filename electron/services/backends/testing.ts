@@ -68,6 +68,8 @@ export function createTestSupervisor(
     notices?: string[];
     sandbox?: SupervisorOptions['sandbox'];
     grants?: SupervisorOptions['grants'];
+    spares?: SupervisorOptions['spares'];
+    spareDelayMs?: number;
   } = {},
 ): { supervisor: BackendSupervisor; python: PythonService; artifacts: ArtifactStore; recorded: Recorded } {
   const hostEnv = opts.hostEnv ?? testHostEnv();
@@ -97,6 +99,8 @@ export function createTestSupervisor(
     ...(opts.grants ? { grants: opts.grants } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.idleCheckMs ? { idleCheckMs: opts.idleCheckMs } : {}),
+    ...(opts.spares ? { spares: opts.spares } : {}),
+    ...(opts.spareDelayMs !== undefined ? { spareDelayMs: opts.spareDelayMs } : {}),
   });
   return { supervisor, python, artifacts, recorded };
 }

@@ -48,6 +48,8 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
   const preview = new PreviewServer({ artifacts: o.store, stateFile: path.join(stateDir(), 'preview.json') });
   const sandbox = new AppSandbox({ mode: () => o.settings.get().python.isolateApps, stateDir, env: o.env });
   const python = new PythonService({ settings: () => o.settings.get().python, workspaceDir: o.workspaceDir, env: o.env, sandbox });
+  // Set just below; the supervisor asks only after a backend runs.
+  let liveReload: LiveReload | null = null;
   const backends = new BackendSupervisor({
     artifacts: o.store,
     python,
@@ -61,10 +63,12 @@ export async function createBackendServices(o: BackendServicesOptions): Promise<
     ...(o.grants ? { grants: o.grants } : {}),
     previewUrl: (slug) => preview.urlFor(slug),
     notify: (level, message) => o.notices.add(level, message),
+    // A spare interpreter per running backend whose live reload is on (spare.ts).
+    spares: (slug) => liveReload?.enabled(slug) ?? false,
   });
   preview.connectBackends((slug) => backends.portFor(slug), (slug) => backends.touch(slug));
   // Code changes restart a running backend on the same preview origin (docs/backends.md).
-  const liveReload = new LiveReload({
+  liveReload = new LiveReload({
     onChanged: (listener) => o.store.onChanged(listener),
     backends,
     stateFile: () => path.join(stateDir(), 'live-reload.json'),

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import type { ResultPromise } from 'execa';
+import type { SandboxedCommand } from '../sandbox/types';
+import { signalGroup } from './process-group';
+
+/**
+ * A spare interpreter ("started ahead") for a running backend, so a live restart skips
+ * Python's own start and the imports `backend.py` takes from outside its folder (the standard
+ * library, the venv's packages): on this machine `python3 -c pass` is 32 ms and importing
+ * `http.server, json, argparse` 107 ms; FastAPI and uvicorn take several hundred.
+ *
+ * The spare is the very command a restart would run (same sandbox, venv, environment,
+ * working folder and `backend.py --port N` on its command line, so the orphan reaper
+ * recognises it), with `-c SPARE_LOADER` before `backend.py`. The loader imports, with its
+ * output discarded, what `backend.py` imports at module level from outside the artifact's
+ * folder — never the app's own modules, which may be what changed — then says `warm` on fd 3
+ * and waits. On `go` it runs the `backend.py` on disk *then* as `__main__`, exactly as
+ * `python backend.py --port N` would (same argv, `sys.path[0]`, `__file__`, tracebacks, exit
+ * code). When fd 3 closes (Kiln dropped the spare, or Kiln is gone) it exits.
+ *
+ * A spare is used only when the restart's command, environment and requirements equal the
+ * ones it was started with (`spareKey`); anything else (a grant, a datasource, a setting, a
+ * reinstall) drops it and the restart starts cold.
+ */
+export const SPARE_LOADER = String.raw`import os, sys
+def _kiln_imports(here):
+    import ast, importlib.util
+    with open('backend.py', 'rb') as f:
+        tree = ast.parse(f.read())
+    names = []
+    def visit(body):
+        for node in body:
+            if isinstance(node, ast.Import):
+                names.extend(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level == 0 and node.module:
+                    names.append(node.module)
+            elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for field in ('body', 'orelse', 'finalbody', 'handlers'):
+                    visit(getattr(node, field, None) or [])
+    visit(tree.body)
+    for name in dict.fromkeys(names):
+        try:
+            spec = importlib.util.find_spec(name.split('.')[0])
+            if spec is None:
+                continue
+            where = spec.origin if spec.has_location else None
+            if where is None and spec.submodule_search_locations:
+                where = next(iter(spec.submodule_search_locations), None)
+            if where and os.path.abspath(where).startswith(here + os.sep):
+                continue
+            __import__(name)
+        except BaseException:
+            pass
+def _kiln_warm(here, null):
+    saved = (os.dup(1), os.dup(2))
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    try:
+        _kiln_imports(here)
+    except BaseException:
+        pass
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+def _kiln_run(path):
+    import types
+    main = types.ModuleType('__main__')
+    main.__file__ = path
+    main.__cached__ = None
+    sys.modules['__main__'] = main
+    with open(path, 'rb') as f:
+        source = f.read()
+    try:
+        code = compile(source, path, 'exec')
+    except (SyntaxError, ValueError) as e:
+        e.__traceback__ = None
+        sys.excepthook(type(e), e, None)
+        sys.exit(1)
+    try:
+        exec(code, main.__dict__)
+    except SystemExit:
+        raise
+    except BaseException as e:
+        e.__traceback__ = e.__traceback__.tb_next
+        sys.excepthook(type(e), e, e.__traceback__)
+        sys.exit(1)
+def _kiln_spare():
+    here = os.getcwd()
+    sys.argv = sys.argv[1:]
+    sys.path[0] = here
+    null = os.open(os.devnull, os.O_RDWR)
+    _kiln_warm(here, null)
+    os.write(3, b'warm\n')
+    if os.read(3, 16) != b'go\n':
+        os._exit(0)
+    os.close(3)
+    os.dup2(null, 0)
+    os.close(null)
+    _kiln_run(os.path.join(here, 'backend.py'))
+_kiln_spare()
+`;
+
+/** The arguments that turn the backend's command into a spare (before `backend.py --port N`). */
+export const SPARE_ARGS: readonly string[] = ['-c', SPARE_LOADER];
+
+/** How long after a backend (re)starts its spare is started: never competing with that start's page load. */
+export const SPARE_DELAY_MS = 1000;
+
+/** What a spare must equal to stand in for a restart: the whole command, its environment and the requirements. */
+export function spareKey(cmd: Pick<SandboxedCommand, 'file' | 'args' | 'env'>, requirements: string): string {
+  const env = Object.entries(cmd.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify([cmd.file, cmd.args, env, requirements])).digest('hex');
+}
+
+export interface Spare {
+  slug: string;
+  key: string;
+  port: number;
+  pid: number;
+  runId: string;
+  child: ResultPromise;
+  cmd: SandboxedCommand;
+  /** True once the loader said `warm` (its imports are done). */
+  warm: boolean;
+}
+
+/** The spare's control channel (fd 3, a socket pair). */
+function channel(child: ResultPromise): Duplex | null {
+  return (child.stdio[3] as Duplex | undefined) ?? null;
+}
+
+/** Listens for the loader's `warm` (sets `spare.warm`); `onGone` runs when the process exits. */
+export function watchSpare(spare: Spare, onGone: () => void): void {
+  const ch = channel(spare.child);
+  let seen = '';
+  ch?.on('data', (chunk: Buffer) => {
+    seen += chunk.toString('latin1');
+    if (seen.includes('warm\n')) spare.warm = true;
+  });
+  ch?.on('error', () => undefined);
+  void spare.child.then(onGone, onGone);
+}
+
+/** Tells a warm spare to run `backend.py` now; false when its channel is gone. */
+export function goSpare(spare: Spare): boolean {
+  const ch = channel(spare.child);
+  if (!ch || ch.destroyed || !spare.warm) return false;
+  ch.write('go\n');
+  return true;
+}
+
+export interface SparesOptions {
+  /** Runs `fn` in the artifact's operation queue, so a spare never races a launch or a stop. */
+  serial(slug: string, fn: () => Promise<void>): Promise<void>;
+  /** A spare exited (used up, dropped or died): its journal entry ends. */
+  gone(spare: Spare): void;
+  delayMs: number;
+}
+
+/** At most one spare per artifact: offered after a (re)start, taken by the next live restart. */
+export class Spares {
+  private readonly bySlug = new Map<string, Spare>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly o: SparesOptions) {}
+
+  /** The pid of this artifact's warm spare, or null. */
+  warmPid(slug: string): number | null {
+    const spare = this.bySlug.get(slug);
+    return spare?.warm ? spare.pid : null;
+  }
+
+  /** Starts a spare with `make` after the delay, unless one exists or is already planned. */
+  offer(slug: string, make: () => Promise<Spare | null>): void {
+    if (this.timers.has(slug)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(slug);
+      void this.o.serial(slug, async () => {
+        if (this.bySlug.has(slug)) return;
+        const spare = await make();
+        if (!spare) return;
+        this.bySlug.set(slug, spare);
+        watchSpare(spare, () => {
+          if (this.bySlug.get(slug) === spare) this.bySlug.delete(slug);
+          this.o.gone(spare);
+        });
+      }).catch(() => undefined);
+    }, this.o.delayMs);
+    timer.unref();
+    this.timers.set(slug, timer);
+  }
+
+  /** The warm spare made for exactly this command (`key`), or null; any other spare is stopped. */
+  take(slug: string, key: string): Spare | null {
+    const spare = this.bySlug.get(slug);
+    if (!spare) return null;
+    this.bySlug.delete(slug);
+    if (spare.key === key && spare.warm) return spare;
+    void this.stop(spare);
+    return null;
+  }
+
+  async drop(slug: string): Promise<void> {
+    const timer = this.timers.get(slug);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(slug);
+    const spare = this.bySlug.get(slug);
+    this.bySlug.delete(slug);
+    if (spare) await this.stop(spare);
+  }
+
+  async dropAll(): Promise<void> {
+    await Promise.all([...new Set([...this.bySlug.keys(), ...this.timers.keys()])].map((slug) => this.drop(slug)));
+  }
+
+  /** A spare has done nothing the user can see: it goes at once, with its group. */
+  async stop(spare: Spare): Promise<void> {
+    signalGroup(spare.pid, 'SIGKILL');
+    await Promise.race([spare.child.then(() => undefined, () => undefined), new Promise((r) => setTimeout(r, 2000))]);
+  }
+}
