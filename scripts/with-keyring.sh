@@ -31,10 +31,10 @@ restart="$data_home/restart-keyring.sh"
 cat >"$restart" <<'SCRIPT'
 #!/bin/sh
 echo "with-keyring: $(date +%T.%3N) the Secret Service had stopped; D-Bus started it again, unlocked" >&2
-printf pw | exec gnome-keyring-daemon --foreground --unlock --replace --components=secrets >/dev/null 2>&1
+printf pw | exec setsid gnome-keyring-daemon --foreground --unlock --replace --components=secrets >/dev/null 2>&1
 SCRIPT
 chmod 700 "$restart"
-printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$restart" >"$services/org.freedesktop.secrets.service"
+printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec="%s"\n' "$restart" >"$services/org.freedesktop.secrets.service"
 
 quoted="$(printf '%q ' "$@")"
 # setsid: the daemon gets its own session and process group, so no signal meant for the

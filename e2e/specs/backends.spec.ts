@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { expect, test } from '../fixtures/kiln';
 
@@ -12,27 +13,35 @@ function stubWheels(dir: string): string {
   return out;
 }
 
-/** The pid the registry journal (`backends.jsonl`: start, pid, end lines) holds for a running backend. */
-function backendPid(workspace: string, slug: string): number {
+/** True when something accepts connections on this loopback port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * The pid of the running backend, from the registry journal (`backends.jsonl`: start, pid, end
+ * lines): the newest live entry whose port answers. A spare interpreter waiting for the next
+ * live restart (backends/spare.ts) is in the journal too, but listens on nothing yet.
+ */
+async function backendPid(workspace: string, slug: string): Promise<number> {
   const text = readFileSync(path.join(workspace, '.kiln', 'state', 'backends.jsonl'), 'utf8');
-  const live = new Map<string, { slug: string; pid?: number }>();
+  const live = new Map<string, { slug: string; port: number; pid?: number }>();
   for (const raw of text.split('\n').filter(Boolean)) {
-    const l = JSON.parse(raw) as { op: string; id: string; slug?: string; pid?: number };
-    if (l.op === 'start') live.set(l.id, { slug: l.slug ?? '' });
+    const l = JSON.parse(raw) as { op: string; id: string; slug?: string; port?: number; pid?: number };
+    if (l.op === 'start') live.set(l.id, { slug: l.slug ?? '', port: l.port ?? 0 });
     else if (l.op === 'pid' && live.has(l.id)) live.get(l.id)!.pid = l.pid;
     else if (l.op === 'end') live.delete(l.id);
   }
-  // A spare interpreter waiting for the next live restart (backends/spare.ts) is not the backend.
-  const isSpare = (pid: number): boolean => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('_kiln_spare()');
-    } catch {
-      return false;
-    }
-  };
-  const entry = [...live.values()].reverse().find((b) => b.slug === slug && b.pid && !isSpare(b.pid));
-  if (!entry?.pid) throw new Error(`no registry entry for ${slug}`);
-  return entry.pid;
+  for (const b of [...live.values()].reverse()) {
+    if (b.slug === slug && b.pid && (await listening(b.port))) return b.pid;
+  }
+  throw new Error(`no running backend in the registry for ${slug}`);
 }
 
 test('the fullstack example runs live in the pane; stop, crash and restart', async ({ page, kiln }) => {
@@ -63,7 +72,7 @@ test('the fullstack example runs live in the pane; stop, crash and restart', asy
 
   // Crash it from outside: the pane shows the crash with the log tail, and Restart brings it back.
   const slug = new URL(src!).hostname.replace(/\.localhost$/, '');
-  process.kill(backendPid(app.workspace, slug), 'SIGKILL');
+  process.kill(await backendPid(app.workspace, slug), 'SIGKILL');
   const alert = page.getByRole('alert').filter({ hasText: 'The backend stopped' });
   await expect(alert).toBeVisible({ timeout: 5_000 });
   await expect(alert.getByLabel('Log tail')).toContainText('python backend.py --port');

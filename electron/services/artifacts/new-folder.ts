@@ -24,15 +24,15 @@ export async function buildAndPlace(
   o: { root: string; paths: ArtifactPaths; own: OwnWrites },
   name: string,
   record: ArtifactRecord,
-  /** Puts the first files into the folder before it is placed (they appear with it). */
-  fill?: (tmp: string) => Promise<void>,
-): Promise<{ slug: string; dir: string }> {
+  /** Puts the first files into the folder before it is placed (they appear with it); returns their paths. */
+  fill?: (tmp: string) => Promise<string[]>,
+): Promise<{ slug: string; dir: string; filled: string[] }> {
   const id = record.id ?? '';
   await fs.mkdir(o.root, { recursive: true });
   const tmp = newArtifactTempDir(o.root, id || String(Date.now()));
   await fs.mkdir(tmp);
   try {
-    await fill?.(tmp);
+    const filled = (await fill?.(tmp)) ?? [];
     const taken = new Set<string>();
     for (;;) {
       const slug = await o.paths.freeSlug(name, id, taken);
@@ -40,8 +40,10 @@ export async function buildAndPlace(
       await writeRecord(tmp, record);
       const dir = path.join(o.root, slug);
       try {
-        await o.own.during([dir, ...recordPaths(dir)], () => fs.rename(tmp, dir));
-        return { slug, dir };
+        // The first files too: the watcher, looking into the new folder, must see them as Kiln's.
+        const own = [dir, ...recordPaths(dir), ...filled.map((rel) => path.join(dir, ...rel.split('/')))];
+        await o.own.during(own, () => fs.rename(tmp, dir));
+        return { slug, dir, filled };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;

@@ -252,14 +252,13 @@ export class ArtifactStore {
       files: [],
       provenance: [],
     };
-    let placed: { slug: string; dir: string };
-    const seeded: string[] = [];
+    let placed: { slug: string; dir: string; filled: string[] };
     try {
-      placed = await buildAndPlace({ root: this.root(), paths: this.paths, own: this.own }, name, record, seed && (async (tmp) => void seeded.push(...(await copyContent(seed.source, tmp, seed.keep)))));
+      placed = await buildAndPlace({ root: this.root(), paths: this.paths, own: this.own }, name, record, seed && ((tmp) => copyContent(seed.source, tmp, seed.keep)));
     } catch (error) {
       throw diskError(error, `create the artifact "${name}"`) ?? new KilnError('IO', `Could not create the artifact "${name}".`, (error as Error).message);
     }
-    const { slug, dir } = placed;
+    const { slug, dir, filled: seeded } = placed;
     const item = this.index.saved(dir, record);
     this.emit({ slug, kind: 'created', by, item });
     if (seeded.length > 0) await this.filesChanged(slug, seeded, by);

@@ -102,6 +102,19 @@ describe('artifact watcher', () => {
     expect(callsFor(r.slug)).toEqual([{ slug: r.slug, paths: ['static/app.js'] }]);
   });
 
+  it('reports nothing for an artifact created with its first files (the bundled examples)', async () => {
+    const { store, calls } = await setup();
+    const seed = await fs.mkdtemp(path.join(os.tmpdir(), 'kiln-seed-'));
+    cleanups.push(() => fs.rm(seed, { recursive: true, force: true }));
+    await fs.mkdir(path.join(seed, 'static'));
+    await fs.writeFile(path.join(seed, 'backend.py'), 'print(1)\n');
+    await fs.writeFile(path.join(seed, 'static', 'index.html'), '<p>hi</p>');
+    const r = await store.create({ name: 'Seeded', type: 'fullstack-stateless-app' }, 'user', { source: seed, keep: () => true });
+    expect(r.files.map((f) => f.path)).toEqual(['backend.py', 'static/index.html']);
+    await sleep(800);
+    expect(calls, JSON.stringify(calls)).toEqual([]);
+  });
+
   it('ignores tooling folders, atomic-write temp files and backend.log at any letter case', async () => {
     const { store, root, callsFor } = await setup();
     const r = await store.create({ name: 'Noise', type: 'fullstack-stateless-app' });

@@ -10,6 +10,8 @@ import { writeStateFile } from '../fs/state-file';
 export interface LiveBackends {
   status(slug: string): BackendStatus;
   liveRestart(slug: string): Promise<BackendStatus>;
+  /** Stops the artifact's spare interpreter (backends/spare.ts): live reload is off. */
+  dropSpare?(slug: string): Promise<void>;
 }
 
 export interface LiveReloadOptions {
@@ -74,7 +76,10 @@ export class LiveReload {
   async setEnabled(slug: string, on: boolean): Promise<boolean> {
     const off = await this.offSet();
     if (on) off.delete(slug);
-    else off.add(slug);
+    else {
+      off.add(slug);
+      void this.o.backends.dropSpare?.(slug).catch(() => undefined);
+    }
     const file = this.o.stateFile();
     await writeStateFile(file, toPrettyJson({ off: [...off].sort() }));
     return on;

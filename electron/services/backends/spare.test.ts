@@ -6,6 +6,8 @@ import { isStillBackend } from './pid-registry';
 import type { BackendSupervisor } from './supervisor';
 import { addArtifact, alive, createTestSupervisor, getJson, makeWorkspace, testHostEnv, waitFor } from './testing';
 import { execa, type ResultPromise } from 'execa';
+import { createServer } from 'node:http';
+import { LiveReload } from './live-reload';
 import type { Duplex } from 'node:stream';
 import { SPARE_ARGS, watchSpare } from './spare';
 
@@ -21,7 +23,8 @@ def facts():
     fd3 = FD3
     return {"value": VALUE, "helper": helper.WORD, "argv": sys.argv, "file": __file__, "name": __name__,
             "main_file": getattr(__main__, "__file__", None), "path0": sys.path[0],
-            "stdin": os.path.realpath("/proc/self/fd/0"), "fd3": fd3, "secret": os.environ.get("DS_POSTGRES_MAIN__PASSWORD")}
+            "stdin": os.path.realpath("/proc/self/fd/0"), "fd3": fd3, "secret": os.environ.get("DS_POSTGRES_MAIN__PASSWORD"),
+            "orig_argv": sys.orig_argv[1:], "builtins": type(__builtins__).__name__}
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = json.dumps(facts()).encode()
@@ -49,12 +52,15 @@ interface Facts {
   stdin: string;
   fd3: boolean;
   secret: string | null;
+  orig_argv: string[];
+  builtins: string;
 }
 
 describe('a live restart in the spare interpreter started ahead', () => {
   let ws: string;
   let dir: string;
   let supervisor: BackendSupervisor | null = null;
+  let venvDir = '';
 
   afterEach(async () => {
     await supervisor?.stopAll();
@@ -68,12 +74,14 @@ describe('a live restart in the spare interpreter started ahead', () => {
     await fs.writeFile(path.join(dir, 'helper.py'), 'WORD = "first"\n');
     await fs.writeFile(path.join(dir, 'backend.py'), identityBackend('v1'));
     const secret = opts.secret;
-    ({ supervisor } = createTestSupervisor(ws, {
+    const made = createTestSupervisor(ws, {
       spares: () => true,
       spareDelayMs: 0,
       ...(secret ? { envFor: () => ({ DS_POSTGRES_MAIN__PASSWORD: secret() }) } : {}),
       ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-    }));
+    });
+    supervisor = made.supervisor;
+    venvDir = made.python.venvDir(SLUG);
     const s = await supervisor.launch(SLUG);
     return { port: s.port!, pid: s.pid! };
   }
@@ -104,6 +112,9 @@ describe('a live restart in the spare interpreter started ahead', () => {
     expect(now.value).toBe('v2');
     expect(now.helper).toBe('second'); // the app's own module was not imported ahead
     expect(now.argv).toEqual(['backend.py', '--port', String(after.port)]);
+    // A reloader that re-executes itself (werkzeug's) runs `python backend.py --port N`, cold.
+    expect(now.orig_argv).toEqual(['backend.py', '--port', String(after.port)]);
+    expect(now.builtins).toBe(before.builtins);
     expect(now.file).toBe(before.file);
     expect(now.name).toBe('__main__');
     expect(now.main_file).toBe(before.main_file);
@@ -179,6 +190,116 @@ describe('a live restart in the spare interpreter started ahead', () => {
     (child.stdio[3] as Duplex).destroy();
     expect((await child).exitCode).toBe(0);
     await expect(fs.stat(path.join(ws, 'ran'))).rejects.toThrow();
+  });
+
+  /** The venv's site-packages (the test venv sees the system's packages too). */
+  const sitePackages = async (): Promise<string> => {
+    const lib = path.join(venvDir, 'lib');
+    const found = (await fs.readdir(lib)).find((p) => p.startsWith('python'));
+    if (!found) throw new Error(`no site-packages in the test venv ${venvDir}`);
+    return path.join(lib, found, 'site-packages');
+  };
+  const journalPort = async (pid: number): Promise<number> => {
+    const lines = (await fs.readFile(path.join(ws, '.kiln', 'state', 'backends.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { op: string; id: string; pid?: number; port?: number });
+    const id = lines.find((l) => l.op === 'pid' && l.pid === pid)!.id;
+    return lines.find((l) => l.op === 'start' && l.id === id)!.port!;
+  };
+  const probing = (value: string): string => `"""Probe app."""
+import os
+import probe_early
+os.environ["KILN_ORDER"] = "set-first"
+import probe_late
+import argparse, http.server, json
+VALUE = ${JSON.stringify(value)}
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"value": VALUE, "early_ahead": probe_early.IN_LOADER, "late_ahead": probe_late.IN_LOADER, "late_saw": probe_late.SAW}).encode()
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+p = argparse.ArgumentParser()
+p.add_argument("--port", type=int, required=True)
+http.server.ThreadingHTTPServer(("127.0.0.1", p.parse_args().port), H).serve_forever()
+`;
+
+  it('imports ahead only the leading import block: code before a later import still runs first', async () => {
+    await start();
+    const site = await sitePackages();
+    const probe = 'import os, __main__\nIN_LOADER = hasattr(__main__, "_kiln_spare")\nSAW = os.environ.get("KILN_ORDER")\n';
+    await fs.writeFile(path.join(site, 'probe_early.py'), probe);
+    await fs.writeFile(path.join(site, 'probe_late.py'), probe);
+    await fs.writeFile(path.join(dir, 'backend.py'), probing('v1'));
+    await supervisor!.restart(SLUG); // cold, with the new venv content
+    const sparePid = await warmSpare();
+    await fs.writeFile(path.join(dir, 'backend.py'), probing('v2'));
+    const after = await supervisor!.liveRestart(SLUG);
+    expect(after.pid).toBe(sparePid);
+    expect(await getJson(after.port!, '/')).toEqual({ value: 'v2', early_ahead: true, late_ahead: false, late_saw: 'set-first' });
+  });
+
+  it('a package added to the venv by another tool (anton, a shell) drops the spare: the restart starts cold', async () => {
+    await start();
+    const sparePid = await warmSpare();
+    await fs.writeFile(path.join(await sitePackages(), 'added_later.py'), 'X = 1\n');
+    await fs.writeFile(path.join(dir, 'backend.py'), identityBackend('v2'));
+    const after = await supervisor!.liveRestart(SLUG);
+    expect(after.pid).not.toBe(sparePid);
+    expect((await facts(after.port!)).value).toBe('v2');
+    await waitFor(() => !alive(sparePid), 'the stale spare to exit');
+  });
+
+  it('a spare whose port another program took meanwhile is not used', async () => {
+    await start();
+    const sparePid = await warmSpare();
+    const squatter = createServer((_q, r) => r.end('someone else'));
+    const port = await journalPort(sparePid);
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await fs.writeFile(path.join(dir, 'backend.py'), identityBackend('v2'));
+      const after = await supervisor!.liveRestart(SLUG);
+      expect(after.pid).not.toBe(sparePid);
+      expect(after.port).not.toBe(port);
+      expect((await facts(after.port!)).value).toBe('v2');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('a restart within the spare delay still leaves a spare for the next one; a failed one too', async () => {
+    ws = await makeWorkspace();
+    dir = await addArtifact(ws, 'live-app', SLUG);
+    await fs.writeFile(path.join(dir, 'helper.py'), 'WORD = "first"\n');
+    await fs.writeFile(path.join(dir, 'backend.py'), identityBackend('v1'));
+    ({ supervisor } = createTestSupervisor(ws, { spares: () => true, spareDelayMs: 300 }));
+    await supervisor.launch(SLUG);
+    await fs.writeFile(path.join(dir, 'backend.py'), identityBackend('v2'));
+    await supervisor.liveRestart(SLUG); // before the first spare was due
+    const spare = await warmSpare();
+    await fs.writeFile(path.join(dir, 'backend.py'), 'raise SystemExit(3)\n');
+    expect((await supervisor.liveRestart(SLUG)).reload?.phase).toBe('failed');
+    const next = await warmSpare(); // for the edit that fixes it
+    expect(next).not.toBe(spare);
+    await fs.writeFile(path.join(dir, 'backend.py'), identityBackend('v4'));
+    const fixed = await supervisor.liveRestart(SLUG);
+    expect(fixed.pid).toBe(next);
+    expect((await facts(fixed.port!)).value).toBe('v4');
+  });
+
+  it('a crash of the backend, or Live reload turned off, stops the spare', async () => {
+    const cold = await start();
+    const first = await warmSpare();
+    process.kill(-cold.pid, 'SIGKILL');
+    await waitFor(() => supervisor!.status(SLUG).state === 'crashed', 'the crash');
+    await waitFor(() => !alive(first), 'the spare to go with it');
+    await supervisor!.launch(SLUG);
+    const second = await warmSpare();
+    const live = new LiveReload({ onChanged: () => ({ dispose: () => undefined }), backends: supervisor!, stateFile: () => path.join(ws, '.kiln', 'state', 'live-reload.json') });
+    await live.setEnabled(SLUG, false);
+    await waitFor(() => !alive(second), 'the spare to stop');
+    expect(supervisor!.warmSparePid(SLUG)).toBeNull();
+    live.dispose();
   });
 
   describe.runIf(process.platform === 'linux')('in the app sandbox (real bwrap)', () => {

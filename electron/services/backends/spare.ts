@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { ResultPromise } from 'execa';
 import type { SandboxedCommand } from '../sandbox/types';
@@ -13,11 +15,15 @@ import { signalGroup } from './process-group';
  * The spare is the very command a restart would run (same sandbox, venv, environment,
  * working folder and `backend.py --port N` on its command line, so the orphan reaper
  * recognises it), with `-c SPARE_LOADER` before `backend.py`. The loader imports, with its
- * output discarded, what `backend.py` imports at module level from outside the artifact's
- * folder — never the app's own modules, which may be what changed — then says `warm` on fd 3
- * and waits. On `go` it runs the `backend.py` on disk *then* as `__main__`, exactly as
- * `python backend.py --port N` would (same argv, `sys.path[0]`, `__file__`, tracebacks, exit
- * code). When fd 3 closes (Kiln dropped the spare, or Kiln is gone) it exits.
+ * output discarded, the modules of `backend.py`'s *leading* import block (after the docstring,
+ * up to the first other statement: code before an import — `monkey.patch_all()`, an
+ * `os.environ` setting, a `sys.path` insert — must run first, as in a cold start) that live
+ * outside the artifact's folder — never the app's own modules, which may be what changed —
+ * then says `warm` on fd 3 and waits. On `go` it runs the `backend.py` on disk *then* as
+ * `__main__`, exactly as `python backend.py --port N` would (same `sys.argv` and
+ * `sys.orig_argv` — a reloader that re-executes itself starts cold —, `sys.path[0]`,
+ * `__file__`, `__builtins__`, tracebacks, exit code, death by SIGINT). When fd 3 closes (Kiln
+ * dropped the spare, or Kiln is gone) it exits.
  *
  * A spare is used only when the restart's command, environment and requirements equal the
  * ones it was started with (`spareKey`); anything else (a grant, a datasource, a setting, a
@@ -29,17 +35,14 @@ def _kiln_imports(here):
     with open('backend.py', 'rb') as f:
         tree = ast.parse(f.read())
     names = []
-    def visit(body):
-        for node in body:
-            if isinstance(node, ast.Import):
-                names.extend(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                if node.level == 0 and node.module:
-                    names.append(node.module)
-            elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                for field in ('body', 'orelse', 'finalbody', 'handlers'):
-                    visit(getattr(node, field, None) or [])
-    visit(tree.body)
+    for i, node in enumerate(tree.body):
+        if isinstance(node, ast.Import):
+            names.extend(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module != '__future__':
+                names.append(node.module)
+        elif not (i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            break
     for name in dict.fromkeys(names):
         try:
             spec = importlib.util.find_spec(name.split('.')[0])
@@ -72,11 +75,14 @@ def _kiln_warm(here, null):
         os.close(saved[0])
         os.close(saved[1])
 def _kiln_run(path):
-    import types
+    import builtins, importlib, importlib.machinery, signal, types
     main = types.ModuleType('__main__')
     main.__file__ = path
     main.__cached__ = None
+    main.__builtins__ = builtins
+    main.__loader__ = importlib.machinery.SourceFileLoader('__main__', path)
     sys.modules['__main__'] = main
+    importlib.invalidate_caches()
     with open(path, 'rb') as f:
         source = f.read()
     try:
@@ -92,10 +98,17 @@ def _kiln_run(path):
     except BaseException as e:
         e.__traceback__ = e.__traceback__.tb_next
         sys.excepthook(type(e), e, e.__traceback__)
+        if isinstance(e, KeyboardInterrupt):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
         sys.exit(1)
 def _kiln_spare():
     here = os.getcwd()
     sys.argv = sys.argv[1:]
+    if hasattr(sys, 'orig_argv'):
+        sys.orig_argv = [sys.orig_argv[0], *sys.argv]
     sys.path[0] = here
     null = os.open(os.devnull, os.O_RDWR)
     _kiln_warm(here, null)
@@ -115,10 +128,28 @@ export const SPARE_ARGS: readonly string[] = ['-c', SPARE_LOADER];
 /** How long after a backend (re)starts its spare is started: never competing with that start's page load. */
 export const SPARE_DELAY_MS = 1000;
 
-/** What a spare must equal to stand in for a restart: the whole command, its environment and the requirements. */
-export function spareKey(cmd: Pick<SandboxedCommand, 'file' | 'args' | 'env'>, requirements: string): string {
+/**
+ * What a spare must equal to stand in for a restart: the whole command, its environment, the
+ * requirements and the venv's packages as they were (`venvStamp`).
+ */
+export function spareKey(cmd: Pick<SandboxedCommand, 'file' | 'args' | 'env'>, requirements: string, venv: string): string {
   const env = Object.entries(cmd.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify([cmd.file, cmd.args, env, requirements])).digest('hex');
+  return createHash('sha256').update(JSON.stringify([cmd.file, cmd.args, env, requirements, venv])).digest('hex');
+}
+
+/**
+ * The venv's installed packages, as far as a spare cares: the mtime of each `site-packages`
+ * folder (installing or removing a package — by Kiln, anton or a shell — changes it).
+ */
+export async function venvStamp(venvDir: string): Promise<string> {
+  const lib = path.join(venvDir, 'lib');
+  const stamps: string[] = [];
+  for (const name of (await fs.readdir(lib).catch(() => [] as string[])).sort()) {
+    const site = path.join(lib, name, 'site-packages');
+    const st = await fs.stat(site).catch(() => null);
+    if (st?.isDirectory()) stamps.push(`${site}:${st.mtimeMs}`);
+  }
+  return stamps.join('|');
 }
 
 export interface Spare {
@@ -179,9 +210,10 @@ export class Spares {
     return spare?.warm ? spare.pid : null;
   }
 
-  /** Starts a spare with `make` after the delay, unless one exists or is already planned. */
+  /** Starts a spare with `make` after the delay (a newer offer replaces a planned one), unless one exists. */
   offer(slug: string, make: () => Promise<Spare | null>): void {
-    if (this.timers.has(slug)) return;
+    const planned = this.timers.get(slug);
+    if (planned) clearTimeout(planned);
     const timer = setTimeout(() => {
       this.timers.delete(slug);
       void this.o.serial(slug, async () => {

@@ -16,8 +16,9 @@ import { reapAndClear } from './orphan-reaper';
 import { stopGroup, signalGroup } from './process-group';
 import { reachableFromNetwork } from './readiness';
 import { waitUntilReady } from './ready-wait';
+import { tcpOpen } from './readiness';
 import { allInOrder, early } from './in-order';
-import { goSpare, SPARE_ARGS, SPARE_DELAY_MS, spareKey, Spares, type Spare } from './spare';
+import { goSpare, SPARE_ARGS, SPARE_DELAY_MS, spareKey, Spares, venvStamp, type Spare } from './spare';
 import type { SandboxedCommand } from '../sandbox/types';
 
 export interface BackendLimits {
@@ -373,8 +374,13 @@ export class BackendSupervisor {
     const log = old.log!;
     log.note('Starting the new version; the running one serves until it is ready.');
     // The command a cold start would run: a spare stands in only for exactly that.
-    const cmd = await this.commandFor(old.slug, launch);
-    let spare = this.spares.take(old.slug, spareKey(cmd, launch.requirements));
+    const [cmd, venv] = await Promise.all([this.commandFor(old.slug, launch), venvStamp(this.o.python.venvDir(old.slug))]);
+    let spare = this.spares.take(old.slug, spareKey(cmd, launch.requirements, venv));
+    // Its port was picked when it started; if anything listens there now, it can't be used.
+    if (spare && (await tcpOpen('127.0.0.1', spare.port))) {
+      void this.spares.stop(spare);
+      spare = null;
+    }
     for (let attempt = 1; ; attempt++) {
       const port = spare?.port ?? (await getPort({ host: '127.0.0.1' }));
       const outcome = await this.spawnAndWait(next, launch, port, readyTimeoutMs, spare ? { spare } : { cmd });
@@ -385,6 +391,7 @@ export class BackendSupervisor {
       if (outcome.exited && addrInUse(recent.slice(-10)) && attempt < PORT_RETRIES) continue;
       log.note('The new version did not start; the previous one keeps serving.');
       this.setState(old, 'running', { reload: { phase: 'failed', error: `The new version failed to start. ${outcome.message}`, logTail: recent.join('\n') } });
+      this.offerSpare(old, launch); // for the edit that fixes it
       return this.status(old.slug);
     }
     Object.assign(next, { state: 'running', reload: undefined, error: undefined, logTail: undefined, startedAt: new Date().toISOString(), lastTraffic: this.now() });
@@ -491,16 +498,22 @@ export class BackendSupervisor {
 
   /** After a (re)start: a spare for the next live restart, a moment later (when wanted). */
   private offerSpare(run: Run, launch: Launch): void {
-    // Windows: fd 3 reaching the child as a CRT descriptor is untested there, so no spares.
-    if (!this.o.spares || process.platform === 'win32') return;
+    // Linux only: macOS's sandbox command differs on every call (a fresh temp folder), so the
+    // key would never match; on Windows fd 3 reaching the child is untested.
+    if (!this.o.spares || process.platform !== 'linux') return;
     const slug = run.slug;
     this.spares.offer(slug, async () => {
       if (this.runs.get(slug) !== run || run.state !== 'running' || !(await this.o.spares?.(slug))) return null;
-      const [port, cmd] = await Promise.all([getPort({ host: '127.0.0.1' }), this.commandFor(slug, launch)]);
+      const [port, cmd, venv] = await Promise.all([getPort({ host: '127.0.0.1' }), this.commandFor(slug, launch), venvStamp(this.o.python.venvDir(slug))]);
       const started = await this.startProcess(slug, launch, port, cmd, true);
       if (!started) return null;
-      return { slug, key: spareKey(cmd, launch.requirements), port, pid: started.child.pid!, runId: started.runId, child: started.child, cmd, warm: false };
+      return { slug, key: spareKey(cmd, launch.requirements, venv), port, pid: started.child.pid!, runId: started.runId, child: started.child, cmd, warm: false };
     });
+  }
+
+  /** Live reload turned off (or the backend went away): its spare is no longer wanted. */
+  dropSpare(slug: string): Promise<void> {
+    return this.spares.drop(slug);
   }
 
   /** Called for every exit of a backend process, expected or not. */
@@ -512,6 +525,7 @@ export class BackendSupervisor {
     run.child = null;
     run.exited = null;
     if (run.stopping || run.state !== 'running') return;
+    void this.spares.drop(run.slug); // the next start is a plain launch
     run.log?.note(`Backend exited unexpectedly with code ${String(code)}.`);
     run.log?.flush();
     void this.o.artifacts.update(run.slug, { port: null }).catch(() => undefined);
