@@ -1,5 +1,5 @@
 import { KeyedQueue } from '../concurrency/keyed-queue';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import getPort from 'get-port';
 import { isFullstackType } from '../../../shared/artifacts/rules';
 import { KilnError, isKilnError } from '../../../shared/contract/core';
@@ -8,17 +8,17 @@ import type { PythonService } from '../python/python-service';
 import type { ArtifactsPort } from './artifacts-port';
 import { datasourceSlug } from '../../../shared/vault/catalog';
 import { childEnv } from '../process/child-env';
-import { sandboxedCommand, type PythonSandbox } from '../sandbox/port';
+import type { PythonSandbox } from '../sandbox/port';
 import { grantedDatasources, type DatasourceGrants } from '../grants/split';
 import { backendLogPath, LogSink, readLogTail } from './log-sink';
-import { BACKEND_MARK_VAR, PidRegistry } from './pid-registry';
+import { PidRegistry } from './pid-registry';
 import { reapAndClear } from './orphan-reaper';
 import { stopGroup, signalGroup } from './process-group';
-import { reachableFromNetwork } from './readiness';
+import { reachableFromNetwork, tcpOpen } from './readiness';
 import { waitUntilReady } from './ready-wait';
-import { tcpOpen } from './readiness';
 import { allInOrder, early } from './in-order';
-import { goSpare, SPARE_ARGS, SPARE_DELAY_MS, spareKey, Spares, venvStamp, type Spare } from './spare';
+import { goSpare, SPARE_DELAY_MS, spareKey, Spares, venvStamp, type Spare } from './spare';
+import { backendCommand, spawnBackend, type Launch, type Spawning, type Started } from './spawn-backend';
 import type { SandboxedCommand } from '../sandbox/types';
 
 export interface BackendLimits {
@@ -92,20 +92,6 @@ interface Run {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** What a (re)start runs: the venv's python in the artifact's folder, with this environment. */
-interface Launch {
-  python: string;
-  dir: string;
-  env: Record<string, string>;
-  requirements: string;
-}
-
-interface Started {
-  child: ResultPromise;
-  runId: string;
-  cmd: SandboxedCommand;
-}
-
 function addrInUse(lines: string[]): boolean {
   return lines.some((l) => /address already in use|Errno 98|Errno 48|EADDRINUSE|only one usage of each socket address/i.test(l));
 }
@@ -126,10 +112,12 @@ export class BackendSupervisor {
   private reaping: Promise<unknown> = Promise.resolve();
   /** At most one spare interpreter per artifact (spare.ts). */
   private readonly spares: Spares;
+  private readonly spawning: Spawning;
 
   constructor(private readonly o: SupervisorOptions) {
     this.registry = new PidRegistry(o.stateDir);
     this.now = o.now ?? Date.now;
+    this.spawning = { registry: this.registry, ...(o.sandbox ? { sandbox: o.sandbox } : {}), venvDir: (slug) => o.python.venvDir(slug) };
     this.spares = new Spares({
       serial: (slug, fn) => this.queue.run(slug, fn),
       gone: (spare) => void this.registry.remove(spare.slug, spare.pid),
@@ -242,8 +230,6 @@ export class BackendSupervisor {
     await Promise.all([...this.runs.keys()].map((s) => this.doStop(s)));
     await this.spares.dropAll();
   }
-
-
 
   private emitState(slug: string): void {
     this.o.events.emit('backends.state', this.status(slug));
@@ -374,7 +360,7 @@ export class BackendSupervisor {
     const log = old.log!;
     log.note('Starting the new version; the running one serves until it is ready.');
     // The command a cold start would run: a spare stands in only for exactly that.
-    const [cmd, venv] = await Promise.all([this.commandFor(old.slug, launch), venvStamp(this.o.python.venvDir(old.slug))]);
+    const [cmd, venv] = await Promise.all([backendCommand(this.spawning, old.slug, launch), venvStamp(this.o.python.venvDir(old.slug))]);
     let spare = this.spares.take(old.slug, spareKey(cmd, launch.requirements, venv));
     // Its port was picked when it started; if anything listens there now, it can't be used.
     if (spare && (await tcpOpen('127.0.0.1', spare.port))) {
@@ -431,7 +417,7 @@ export class BackendSupervisor {
     } else {
       if ('spare' in how) void this.spares.stop(how.spare); // its channel broke: start cold
       log.note(`$ python backend.py --port ${port}`);
-      started = await this.startProcess(run.slug, launch, port, 'cmd' in how ? how.cmd : undefined);
+      started = await spawnBackend(this.spawning, run.slug, launch, port, 'cmd' in how && how.cmd ? { cmd: how.cmd } : {});
     }
     if (!started) return { ok: false, exited: true, message: `Kiln could not start ${launch.python}. Check the Python settings.` };
     const { child, cmd } = started;
@@ -463,39 +449,6 @@ export class BackendSupervisor {
     return { ok: false, exited: false, message: `The backend of "${run.slug}" did not answer on its port within ${readyTimeoutMs / 1000} s and was stopped. Make sure it serves on the --port it is given, or raise the ready timeout in Settings.` };
   }
 
-  /** The sandboxed command that runs this artifact's Python (`backend.py --port N` is appended). */
-  private commandFor(slug: string, launch: Launch): Promise<SandboxedCommand> {
-    return sandboxedCommand(this.o.sandbox, { kind: 'backend', python: launch.python, artifactDir: launch.dir, venvDir: this.o.python.venvDir(slug), env: launch.env });
-  }
-
-  /**
-   * Spawns `backend.py --port N` (or a spare: the loader first), detached in its own group,
-   * with the intent in the journal before the process exists and the run id in its environment.
-   */
-  private async startProcess(slug: string, launch: Launch, port: number, known?: SandboxedCommand, spare = false): Promise<Started | null> {
-    const [runId, cmd] = await allInOrder([
-      this.registry.intent({ slug, port, python: launch.python, dir: launch.dir, startedAt: new Date().toISOString(), ownerPid: process.pid }),
-      known ? Promise.resolve(known) : this.commandFor(slug, launch),
-    ] as const);
-    const child = execa(cmd.file, [...cmd.args, ...(spare ? SPARE_ARGS : []), 'backend.py', '--port', String(port)], {
-      cwd: launch.dir,
-      env: { ...cmd.env, [BACKEND_MARK_VAR]: runId },
-      extendEnv: false,
-      detached: true,
-      // A spare's fd 3 is its control channel (spare.ts); stdin is /dev/null either way.
-      stdio: spare ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
-      buffer: false,
-      reject: false,
-      windowsHide: true,
-    });
-    if (child.pid === undefined) {
-      void this.registry.end(runId);
-      return null;
-    }
-    void this.registry.pid(runId, child.pid);
-    return { child, runId, cmd };
-  }
-
   /** After a (re)start: a spare for the next live restart, a moment later (when wanted). */
   private offerSpare(run: Run, launch: Launch): void {
     // Linux only: macOS's sandbox command differs on every call (a fresh temp folder), so the
@@ -504,8 +457,8 @@ export class BackendSupervisor {
     const slug = run.slug;
     this.spares.offer(slug, async () => {
       if (this.runs.get(slug) !== run || run.state !== 'running' || !(await this.o.spares?.(slug))) return null;
-      const [port, cmd, venv] = await Promise.all([getPort({ host: '127.0.0.1' }), this.commandFor(slug, launch), venvStamp(this.o.python.venvDir(slug))]);
-      const started = await this.startProcess(slug, launch, port, cmd, true);
+      const [port, cmd, venv] = await Promise.all([getPort({ host: '127.0.0.1' }), backendCommand(this.spawning, slug, launch), venvStamp(this.o.python.venvDir(slug))]);
+      const started = await spawnBackend(this.spawning, slug, launch, port, { cmd, spare: true });
       if (!started) return null;
       return { slug, key: spareKey(cmd, launch.requirements, venv), port, pid: started.child.pid!, runId: started.runId, child: started.child, cmd, warm: false };
     });
