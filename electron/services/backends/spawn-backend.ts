@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import type { ChildEnv } from '../process/child-env';
 import { sandboxedCommand, type PythonSandbox } from '../sandbox/port';
 import type { SandboxedCommand } from '../sandbox/types';
 import { allInOrder } from './in-order';
@@ -9,7 +10,8 @@ import { SPARE_ARGS } from './spare';
 export interface Launch {
   python: string;
   dir: string;
-  env: Record<string, string>;
+  /** Built by `childEnv` (the base a backend may see, plus its declared `DS_*`). */
+  env: ChildEnv;
   requirements: string;
 }
 

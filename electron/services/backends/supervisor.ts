@@ -7,7 +7,7 @@ import type { BackendState, BackendStatus } from '../../../shared/contract/backe
 import type { PythonService } from '../python/python-service';
 import type { ArtifactsPort } from './artifacts-port';
 import { datasourceSlug } from '../../../shared/vault/catalog';
-import { childEnv } from '../process/child-env';
+import { childEnv, type ChildEnv } from '../process/child-env';
 import type { PythonSandbox } from '../sandbox/port';
 import { grantedDatasources, type DatasourceGrants } from '../grants/split';
 import { backendLogPath, LogSink, readLogTail } from './log-sink';
@@ -279,7 +279,7 @@ export class BackendSupervisor {
       this.o.events.emit('backends.progress', { slug, phase, lines: [this.o.scrub(line)] });
     };
     let python: string;
-    let env: Record<string, string>;
+    let env: ChildEnv;
     const { granted: declared, pending } = await grantedDatasources(this.o.grants, record);
     run.pendingGrants = pending;
     if (pending.length > 0) log.note(`Waiting for your approval, not given to the backend: ${pending.join(', ')}.`);
