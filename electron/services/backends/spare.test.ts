@@ -13,19 +13,8 @@ import { SPARE_ARGS, watchSpare } from './spare';
 
 const SLUG = 'live-app';
 
-/** A stdlib backend that reports what a program can tell about how it was started. */
-const identityBackend = (value: string): string => `import os
-FD3 = os.path.exists("/proc/self/fd/3")  # before this program opens anything itself
-import argparse, http.server, json, sys, helper
-VALUE = ${JSON.stringify(value)}
-def facts():
-    import __main__
-    fd3 = FD3
-    return {"value": VALUE, "helper": helper.WORD, "argv": sys.argv, "file": __file__, "name": __name__,
-            "main_file": getattr(__main__, "__file__", None), "path0": sys.path[0],
-            "stdin": os.path.realpath("/proc/self/fd/0"), "fd3": fd3, "secret": os.environ.get("DS_POSTGRES_MAIN__PASSWORD"),
-            "orig_argv": sys.orig_argv[1:], "builtins": type(__builtins__).__name__}
-class H(http.server.BaseHTTPRequestHandler):
+/** The end of each test backend: serve `facts()` as JSON on the `--port` given (imports argparse, http.server, json). */
+const SERVE_FACTS = `class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = json.dumps(facts()).encode()
         self.send_response(200)
@@ -40,6 +29,20 @@ a = p.parse_args()
 if __name__ == "__main__":
     http.server.ThreadingHTTPServer(("127.0.0.1", a.port), H).serve_forever()
 `;
+
+/** A stdlib backend that reports what a program can tell about how it was started. */
+const identityBackend = (value: string): string => `import os
+FD3 = os.path.exists("/proc/self/fd/3")  # before this program opens anything itself
+import argparse, http.server, json, sys, helper
+VALUE = ${JSON.stringify(value)}
+def facts():
+    import __main__
+    fd3 = FD3
+    return {"value": VALUE, "helper": helper.WORD, "argv": sys.argv, "file": __file__, "name": __name__,
+            "main_file": getattr(__main__, "__file__", None), "path0": sys.path[0],
+            "stdin": os.path.realpath("/proc/self/fd/0"), "fd3": fd3, "secret": os.environ.get("DS_POSTGRES_MAIN__PASSWORD"),
+            "orig_argv": sys.orig_argv[1:], "builtins": type(__builtins__).__name__}
+${SERVE_FACTS}`;
 
 interface Facts {
   value: string;
@@ -183,7 +186,7 @@ describe('a live restart in the spare interpreter started ahead', () => {
     ws = await makeWorkspace();
     await fs.writeFile(path.join(ws, 'backend.py'), 'import json\nopen("ran", "w").write("yes")\n');
     const child = execa('/usr/bin/python3', [...SPARE_ARGS, 'backend.py', '--port', '1'], { cwd: ws, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], buffer: false, reject: false });
-    const spare = { slug: SLUG, key: '', port: 1, pid: child.pid!, runId: '', child: child as unknown as ResultPromise, cmd: { file: '', args: [], env: {}, isolated: false, tool: 'none' as const }, warm: false };
+    const spare = { slug: SLUG, key: '', port: 1, pid: child.pid!, child: child as unknown as ResultPromise, cmd: { file: '', args: [], env: {}, isolated: false, tool: 'none' as const }, warm: false };
     watchSpare(spare, () => undefined); // (the cast above: execa types a 4-entry stdio narrower than Spare's child)
     await waitFor(() => spare.warm, 'the loader to say warm');
     // What a crash of Kiln does to the socket pair: the spare reads EOF.
@@ -211,18 +214,9 @@ os.environ["KILN_ORDER"] = "set-first"
 import probe_late
 import argparse, http.server, json
 VALUE = ${JSON.stringify(value)}
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = json.dumps({"value": VALUE, "early_ahead": probe_early.IN_LOADER, "late_ahead": probe_late.IN_LOADER, "late_saw": probe_late.SAW}).encode()
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a):
-        pass
-p = argparse.ArgumentParser()
-p.add_argument("--port", type=int, required=True)
-http.server.ThreadingHTTPServer(("127.0.0.1", p.parse_args().port), H).serve_forever()
-`;
+def facts():
+    return {"value": VALUE, "early_ahead": probe_early.IN_LOADER, "late_ahead": probe_late.IN_LOADER, "late_saw": probe_late.SAW}
+${SERVE_FACTS}`;
 
   it('imports ahead only the leading import block: code before a later import still runs first', async () => {
     await start();

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { ResultPromise } from 'execa';
 import type { SandboxedCommand } from '../sandbox/types';
 import { signalGroup } from './process-group';
+import { tcpOpen } from './readiness';
 
 /**
  * A spare interpreter ("started ahead") for a running backend, so a live restart skips
@@ -157,7 +158,6 @@ export interface Spare {
   key: string;
   port: number;
   pid: number;
-  runId: string;
   child: ResultPromise;
   cmd: SandboxedCommand;
   /** True once the loader said `warm` (its imports are done). */
@@ -182,7 +182,7 @@ export function watchSpare(spare: Spare, onGone: () => void): void {
 }
 
 /** Tells a warm spare to run `backend.py` now; false when its channel is gone. */
-export function goSpare(spare: Spare): boolean {
+function goSpare(spare: Spare): boolean {
   const ch = channel(spare.child);
   if (!ch || ch.destroyed || !spare.warm) return false;
   ch.write('go\n');
@@ -231,12 +231,16 @@ export class Spares {
     this.timers.set(slug, timer);
   }
 
-  /** The warm spare made for exactly this command (`key`), or null; any other spare is stopped. */
-  take(slug: string, key: string): Spare | null {
+  /**
+   * The warm spare made for exactly this command (`key`), told to run `backend.py` now; or null,
+   * and any other spare is stopped. Its port was picked when it started: if anything listens
+   * there now, it can't be used.
+   */
+  async take(slug: string, key: string): Promise<Spare | null> {
     const spare = this.bySlug.get(slug);
     if (!spare) return null;
     this.bySlug.delete(slug);
-    if (spare.key === key && spare.warm) return spare;
+    if (spare.key === key && spare.warm && !(await tcpOpen('127.0.0.1', spare.port)) && goSpare(spare)) return spare;
     void this.stop(spare);
     return null;
   }

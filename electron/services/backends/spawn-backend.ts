@@ -15,10 +15,9 @@ export interface Launch {
   requirements: string;
 }
 
-/** A spawned backend (or spare) process, its journal id, and the command it runs. */
+/** A spawned backend (or spare) process and the command it runs. */
 export interface Started {
   child: ResultPromise;
-  runId: string;
   cmd: SandboxedCommand;
 }
 
@@ -60,5 +59,5 @@ export async function spawnBackend(s: Spawning, slug: string, launch: Launch, po
     return null;
   }
   void s.registry.pid(runId, child.pid);
-  return { child, runId, cmd };
+  return { child, cmd };
 }

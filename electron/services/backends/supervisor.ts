@@ -14,10 +14,10 @@ import { backendLogPath, LogSink, readLogTail } from './log-sink';
 import { PidRegistry } from './pid-registry';
 import { reapAndClear } from './orphan-reaper';
 import { stopGroup, signalGroup } from './process-group';
-import { reachableFromNetwork, tcpOpen } from './readiness';
+import { reachableFromNetwork } from './readiness';
 import { waitUntilReady } from './ready-wait';
 import { allInOrder, early } from './in-order';
-import { goSpare, SPARE_DELAY_MS, spareKey, Spares, venvStamp, type Spare } from './spare';
+import { SPARE_DELAY_MS, spareKey, Spares, venvStamp, type Spare } from './spare';
 import { backendCommand, spawnBackend, type Launch, type Spawning, type Started } from './spawn-backend';
 import type { SandboxedCommand } from '../sandbox/types';
 
@@ -361,12 +361,7 @@ export class BackendSupervisor {
     log.note('Starting the new version; the running one serves until it is ready.');
     // The command a cold start would run: a spare stands in only for exactly that.
     const [cmd, venv] = await Promise.all([backendCommand(this.spawning, old.slug, launch), venvStamp(this.o.python.venvDir(old.slug))]);
-    let spare = this.spares.take(old.slug, spareKey(cmd, launch.requirements, venv));
-    // Its port was picked when it started; if anything listens there now, it can't be used.
-    if (spare && (await tcpOpen('127.0.0.1', spare.port))) {
-      void this.spares.stop(spare);
-      spare = null;
-    }
+    let spare = await this.spares.take(old.slug, spareKey(cmd, launch.requirements, venv));
     for (let attempt = 1; ; attempt++) {
       const port = spare?.port ?? (await getPort({ host: '127.0.0.1' }));
       const outcome = await this.spawnAndWait(next, launch, port, readyTimeoutMs, spare ? { spare } : { cmd });
@@ -411,13 +406,12 @@ export class BackendSupervisor {
   ): Promise<{ ok: true } | { ok: false; exited: boolean; message: string }> {
     const log = run.log!;
     let started: Started | null;
-    if ('spare' in how && goSpare(how.spare)) {
+    if ('spare' in how) {
       log.note(`$ python backend.py --port ${port} (in the interpreter started ahead)`);
-      started = { child: how.spare.child, runId: how.spare.runId, cmd: how.spare.cmd };
+      started = how.spare;
     } else {
-      if ('spare' in how) void this.spares.stop(how.spare); // its channel broke: start cold
       log.note(`$ python backend.py --port ${port}`);
-      started = await spawnBackend(this.spawning, run.slug, launch, port, 'cmd' in how && how.cmd ? { cmd: how.cmd } : {});
+      started = await spawnBackend(this.spawning, run.slug, launch, port, how.cmd ? { cmd: how.cmd } : {});
     }
     if (!started) return { ok: false, exited: true, message: `Kiln could not start ${launch.python}. Check the Python settings.` };
     const { child, cmd } = started;
@@ -460,7 +454,7 @@ export class BackendSupervisor {
       const [port, cmd, venv] = await Promise.all([getPort({ host: '127.0.0.1' }), backendCommand(this.spawning, slug, launch), venvStamp(this.o.python.venvDir(slug))]);
       const started = await spawnBackend(this.spawning, slug, launch, port, { cmd, spare: true });
       if (!started) return null;
-      return { slug, key: spareKey(cmd, launch.requirements, venv), port, pid: started.child.pid!, runId: started.runId, child: started.child, cmd, warm: false };
+      return { slug, key: spareKey(cmd, launch.requirements, venv), port, pid: started.child.pid!, child: started.child, cmd, warm: false };
     });
   }
 

@@ -240,7 +240,11 @@ describe('publish key (datasource secrets travel only in the same, gated upload)
     for (const s of servers) await s.close();
   });
 
-  it('never reaches a second publish server before Confirm; after Confirm it does', async () => {
+  /**
+   * Two real publish servers and a PublishService wired as the app wires it, pointed at the
+   * first; `wrap` may stand in front of the secrets the service reads.
+   */
+  async function publishWorld(wrap?: (secrets: Secrets, settings: { url: string }, second: PublishServer) => Secrets) {
     const first = await startPublishServer({ apiKey: KEY });
     const second = await startPublishServer({ apiKey: KEY });
     servers.push(first, second);
@@ -251,7 +255,7 @@ describe('publish key (datasource secrets travel only in the same, gated upload)
     const keyOrigins = createKeyOrigins({ userData, secrets, providerUrl: () => 'https://api.openai.com/v1', publishUrl: () => publish.publishUrl() });
     const publish: PublishService = new PublishService({
       artifacts: folderArtifacts(root),
-      secrets,
+      secrets: wrap ? wrap(secrets, settings, second) : secrets,
       scrubber,
       vault: new MemoryVault((n, v) => scrubber.register(n, v)),
       settings: () => settings,
@@ -259,6 +263,11 @@ describe('publish key (datasource secrets travel only in the same, gated upload)
       keyOrigins,
       client: { retries: 0, retryDelayMs: 10, idleTimeoutMs: 2000 },
     });
+    return { first, second, root, settings, publish };
+  }
+
+  it('never reaches a second publish server before Confirm; after Confirm it does', async () => {
+    const { first, second, root, settings, publish } = await publishWorld();
     await publish.setApiKey(KEY); // the review sheet: confirms the URL in effect
     const a = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': '<h1>hi</h1>' } });
     await expect(publish.publish(a.slug)).resolves.toMatchObject({ url: expect.stringContaining(first.url) });
@@ -278,31 +287,16 @@ describe('publish key (datasource secrets travel only in the same, gated upload)
     expect(second.uploads().map((r) => r.authorization)).toEqual([`Bearer ${KEY}`]);
   });
   it('a publish URL changed while the upload is being prepared does not redirect the key', async () => {
-    const first = await startPublishServer({ apiKey: KEY });
-    const second = await startPublishServer({ apiKey: KEY });
-    servers.push(first, second);
-    const root = await tempArtifactsRoot();
-    const settings = { url: first.url, maxBundleMB: 50, pythonInterpreter: '/usr/bin/python3' };
-    const scrubber = new Scrubber();
-    const secrets = new Secrets(keychain, { scrubber });
     // The report's password is looked up after the key was checked and before the upload: the
     // user switches the publish URL in Settings at exactly that moment.
-    const switching = Object.create(secrets) as Secrets;
-    switching.get = async (account: string): Promise<string | null> => {
-      const value = await secrets.get(account);
-      if (account !== PUBLISH_API_KEY_ACCOUNT) settings.url = second.url;
-      return value;
-    };
-    const keyOrigins = createKeyOrigins({ userData, secrets, providerUrl: () => 'https://api.openai.com/v1', publishUrl: () => settings.url });
-    const publish = new PublishService({
-      artifacts: folderArtifacts(root),
-      secrets: switching,
-      scrubber,
-      vault: new MemoryVault((n, v) => scrubber.register(n, v)),
-      settings: () => settings,
-      env: {},
-      keyOrigins,
-      client: { retries: 0, retryDelayMs: 10, idleTimeoutMs: 2000 },
+    const { first, second, root, settings, publish } = await publishWorld((real, live, other) => {
+      const switching = Object.create(real) as Secrets;
+      switching.get = async (account: string): Promise<string | null> => {
+        const value = await real.get(account);
+        if (account !== PUBLISH_API_KEY_ACCOUNT) live.url = other.url;
+        return value;
+      };
+      return switching;
     });
     await publish.setApiKey(KEY);
     const a = await makeArtifact(root, { primary: 'index.html', files: { 'index.html': '<h1>hi</h1>' } });
