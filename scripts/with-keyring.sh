@@ -49,7 +49,7 @@ cat >"$session" <<'SCRIPT'
 log="$1"
 shift
 ( printf pw | setsid gnome-keyring-daemon --foreground --unlock --components=secrets >>"$log" 2>&1
-  echo "gnome-keyring-daemon ended with status $? at $(date +%T.%3N)" >>"$log" ) &
+  echo "gnome-keyring-daemon ended with status $? at $(date +%T.%3N)" 2>/dev/null >>"$log" ) &
 for _ in $(seq 200); do
   dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
   sleep 0.05

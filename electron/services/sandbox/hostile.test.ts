@@ -1,4 +1,3 @@
-import { AsyncEntry } from '@napi-rs/keyring';
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -11,6 +10,7 @@ import type { BackendSupervisor } from '../backends/supervisor';
 import type { PythonService } from '../python/python-service';
 import { AppSandbox } from './app-sandbox';
 import type { IsolationMode } from './types';
+import { KeychainSecretStore } from '../vault/secret-store';
 
 /**
  * Model-written code trying what a hostile backend or `run_python` would try (probes.py in
@@ -102,13 +102,13 @@ describe.runIf(process.platform === 'linux')('hostile model-written code under t
     // Another backend, with a secret in its environment.
     victim = execa(SYSTEM_PYTHON, ['-c', 'import time; time.sleep(120)'], { env: { VICTIM_SECRET: marker }, extendEnv: false, stdin: 'ignore' });
     victim.catch(() => undefined);
-    if (hasBus) await new AsyncEntry(keychainService, 'model-key').setPassword(marker);
+    if (hasBus) await new KeychainSecretStore({ keychainService }).set('model-key', marker);
   }, 60_000);
 
   afterAll(async () => {
     for (const s of supervisors) await s.stopAll();
     victim?.kill('SIGKILL');
-    if (hasBus) await new AsyncEntry(keychainService, 'model-key').deletePassword().catch(() => undefined);
+    if (hasBus) await new KeychainSecretStore({ keychainService }).delete('model-key').catch(() => false);
     await fs.rm(ws, { recursive: true, force: true });
     await fs.rm(userData, { recursive: true, force: true });
   });

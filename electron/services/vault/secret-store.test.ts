@@ -211,6 +211,57 @@ void (async () => {
   });
 });
 
+describe('a keychain daemon that stops mid-call', () => {
+  const dir = path.join(os.tmpdir(), `kiln-keyring-stop-${randomBytes(4).toString('hex')}`);
+  afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+  // Its own private session (a nested scripts/with-keyring.sh), so killing that daemon
+  // disturbs no other test; its activation file starts a new daemon as a desktop's would.
+  it('finishes every call that was cut off, on the restarted daemon, with nothing lost', async () => {
+    await fs.mkdir(dir, { recursive: true });
+    const entry = path.join(dir, 'probe.ts');
+    const here = __dirname.replace(/\\/g, '/');
+    await fs.writeFile(
+      entry,
+      `import { execFileSync } from 'node:child_process';
+import { KeychainSecretStore } from '${here}/secret-store.ts';
+const daemonPid = () => Number(/uint32 (\\d+)/.exec(execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.secrets']).toString())?.[1]);
+const store = new KeychainSecretStore({ keychainService: 'KilnStop' });
+void (async () => {
+  const out = { failures: [], pids: [], calls: 0, values: [] };
+  await store.set('kept', 'stored-before');
+  for (let round = 0; round < 3; round++) {
+    const pid = daemonPid();
+    out.pids.push(pid);
+    const loop = async (i) => {
+      for (let k = 0; k < 25; k++) {
+        if (i === 0 && k === 8) process.kill(pid, 'SIGKILL');
+        const call = [() => store.get('kept'), () => store.accounts(), () => store.set('w' + i, 'value-' + k), () => store.has('kept')][i];
+        try { await call(); out.calls++; } catch (e) { out.failures.push(e.message + ' / ' + e.details); }
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(loop));
+  }
+  out.pids.push(daemonPid());
+  out.values = [await store.get('kept'), await store.get('w2')];
+  console.log(JSON.stringify(out));
+})();
+`,
+    );
+    const outfile = path.join(dir, 'probe.cjs');
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile, external: ['@napi-rs/keyring'], nodePaths: [path.resolve('node_modules')], logLevel: 'silent' });
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: path.resolve('node_modules') };
+    delete env.KILN_KEYRING_READY;
+    const { stdout } = await run('bash', [path.resolve('scripts/with-keyring.sh'), process.execPath, outfile], { cwd: path.resolve('.'), env, timeout: 60_000 });
+    const out = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { failures: string[]; pids: number[]; calls: number; values: (string | null)[] };
+    expect(out.failures).toEqual([]);
+    expect(out.calls).toBe(3 * 4 * 25);
+    // Each round really stopped the daemon: a new one answered after every kill.
+    expect(new Set(out.pids).size).toBe(4);
+    expect(out.values).toEqual(['stored-before', 'value-24']);
+  }, 90_000);
+});
+
 describe('account names from shared/vault/accounts', () => {
   it('scrub markers and environment stand-ins follow the one list', () => {
     expect(scrubNameFor(ACCOUNTS.providerApiKey)).toBe('OPENAI_API_KEY');

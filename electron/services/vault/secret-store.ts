@@ -9,7 +9,7 @@ import { PROVIDER_API_KEY_ACCOUNT, PUBLISH_API_KEY_ACCOUNT, publishPasswordAccou
 export interface SecretStore {
   get(account: string): Promise<string | null>;
   set(account: string, value: string): Promise<void>;
-  /** Resolves true when a value was removed, false when there was none. */
+  /** Resolves true when a value was removed, false when there was none (or a cut-off first try already removed it). */
   delete(account: string): Promise<boolean>;
   has(account: string): Promise<boolean>;
   /** Accounts that hold a value (never the values). */
@@ -58,6 +58,18 @@ export function checkSecretValue(value: string): void {
   }
 }
 
+/**
+ * gnome-keyring has a known crash (GNOME gitlab, gnome-keyring work items 190, 196, 199): a call in flight then
+ * ends with "Message recipient disconnected from message bus without replying". Only those are
+ * tried again; a locked or missing keychain fails at once, so no unlock prompt is shown twice.
+ */
+const KEYCHAIN_RETRY_WAITS_MS = [100, 400, 1500];
+
+function isCutOff(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /NoReply|disconnected from message bus|Error\.Disconnected|Connection reset by peer|Broken pipe/i.test(message);
+}
+
 export interface KeychainOptions {
   /** Keychain service name; `KILN_KEYCHAIN_SERVICE` in the environment wins for tests. */
   keychainService?: string;
@@ -82,12 +94,21 @@ export class KeychainSecretStore implements SecretStore {
     return new AsyncEntry(this.service, account, this.entryOptions);
   }
 
+  /**
+   * Every call is safe to repeat (a set writes the same value, a delete of a gone entry is a
+   * no-op), so a call cut off by a keychain daemon that stopped is tried again: D-Bus starts
+   * the daemon anew on the next call.
+   */
   private async guard<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (error) {
-      if (error instanceof KilnError) throw error;
-      throw keychainUnavailable(error, this.platform);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await op();
+      } catch (error) {
+        if (error instanceof KilnError) throw error;
+        const wait = KEYCHAIN_RETRY_WAITS_MS[attempt];
+        if (wait === undefined || !isCutOff(error)) throw keychainUnavailable(error, this.platform);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
   }
 
