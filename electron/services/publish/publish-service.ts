@@ -1,13 +1,8 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { isFullstackType } from '../../../shared/artifacts/rules';
 import { KilnError } from '../../../shared/contract/core';
 import type {
   AccessChoice,
-  AccessState,
   DatasourceCheck,
   Preflight,
-  PreflightProblem,
   PublishProgress,
   PublishResult,
   PublishStatus,
@@ -15,13 +10,13 @@ import type {
 } from '../../../shared/contract/publish';
 import { DEFAULT_PUBLISH_URL } from '../../../shared/contract/settings';
 import { previousChoice, resolveAccess, type AccessInput } from './access';
-import { planBundle, type BundlePlan } from './bundle-plan';
-import { PublishClient, type ClientOptions } from './client';
-import { defaultBaseImage, fullstackExportFiles } from './export-files';
+import type { BundlePlan } from './bundle-plan';
+import { exportBundle } from './bundle-export';
+import { BundleMd5s } from './bundle-md5';
+import { PublishClient, type ClientOptions, type UploadRequest, type UploadResponse } from './client';
 import {
   API_KEY_ACCOUNT,
   connectionSlug,
-  envPrefix,
   passwordAccount,
   type ArtifactSource,
   type PublishArtifactRecord,
@@ -35,22 +30,19 @@ import {
   clearPublished,
   entryAccess,
   entryFromAccess,
-  publishedLocation,
   readPublished,
   writePublished,
   type PublishedEntry,
-  type PublishedLocation,
-  type PublishedState,
 } from './published-state';
 import { checkDatasourceUses, declareDatasource, type DatasourceUsesDeps } from './datasource-uses';
-import { dsVariables, requirementNames, uncoveredImports, packageFor } from './python-imports';
+import { publishContext, reviewBundle, type PublishContext, type Review } from './publish-review';
+import { publishStatus } from './publish-status';
 import { pythonMajorMinor } from './python-version';
 import { settingOrEnv } from '../config/prefer-setting';
 import type { KeyOriginStatus } from '../../../shared/contract/key-origin';
 import type { KeyOrigins } from '../vault/key-origins';
 import { chosenInterpreter } from '../python/interpreter';
-import { scanForSecrets } from './secret-scan';
-import { buildZip, removeZip, tooLarge, type ZipResult, type ZipSource } from './zip';
+import { buildZip, removeZip, tooLarge, type ZipResult } from './zip';
 
 export interface PublishSettings {
   url: string;
@@ -81,26 +73,10 @@ export interface PublishServiceDeps {
   keyOrigins?: Pick<KeyOrigins, 'check' | 'status' | 'confirm' | 'keySet'> | undefined;
 }
 
-interface CurrentMd5 {
-  md5: string;
-  bytes: number;
-  /** md5 of anton's (smaller) selection of the same static page; null when it is the same selection. */
-  antonMd5: string | null;
-}
-
-interface Context {
-  record: PublishArtifactRecord;
-  dir: string;
-  fullstack: boolean;
-  loc: PublishedLocation;
-  plan: BundlePlan;
-}
-
-interface Checked extends Context {
-  warnings: PreflightProblem[];
-  blocking: PreflightProblem[];
-  datasources: { engine: string; name: string; inVault: boolean }[];
-  backendSource: string | null;
+/** A publish key and the URL whose origin it was checked for. */
+interface CheckedKey {
+  apiKey: string;
+  baseUrl: string;
 }
 
 /**
@@ -108,15 +84,9 @@ interface Checked extends Context {
  * publish state, status for badges, unpublish, versions/rollback and export. Never imports
  * electron; everything it needs from elsewhere comes in through narrow ports.
  */
-/** A publish key and the URL whose origin it was checked for. */
-interface CheckedKey {
-  apiKey: string;
-  baseUrl: string;
-}
-
 export class PublishService {
   private readonly running = new Map<string, AbortController>();
-  private readonly md5Cache = new Map<string, CurrentMd5 & { signature: string }>();
+  private readonly md5s = new BundleMd5s(() => this.maxBytes());
 
   constructor(private readonly deps: PublishServiceDeps) {}
 
@@ -134,161 +104,26 @@ export class PublishService {
     return this.deps.env?.KILN_PUBLISH_API_KEY?.trim() || null;
   }
 
-  private async context(slug: string): Promise<Context> {
-    const dir = await this.deps.artifacts.dir(slug);
-    const record = await this.deps.artifacts.read(slug);
-    const fullstack = isFullstackType(record.type);
-    const plan = await planBundle(this.deps.artifacts.files, record);
-    return { record, dir, fullstack, loc: await publishedLocation(dir, record.primary, fullstack), plan };
+  private context(slug: string): Promise<PublishContext> {
+    return publishContext(this.deps.artifacts, slug);
   }
 
-  /** A text file of the artifact through the store's door; null when it is missing or refused. */
-  private async readText(slug: string, rel: string): Promise<string | null> {
-    try {
-      return (await this.deps.artifacts.files.read(slug, rel)).data.toString('utf8');
-    } catch {
-      return null;
-    }
-  }
-
-  /** Every check that does not need the network: warnings and blocking problems. */
-  private async check(slug: string, options: { requireVault: boolean } = { requireVault: true }): Promise<Checked> {
-    const ctx = await this.context(slug);
-    const warnings = [...ctx.plan.warnings];
-    const blocking = [...ctx.plan.blocking];
-    const datasources: Checked['datasources'] = [];
-    let backendSource: string | null = null;
-    if (ctx.fullstack) {
-      for (const ds of ctx.record.datasources) {
-        const inVault = Boolean(await this.deps.vault.exists(connectionSlug(ds)));
-        datasources.push({ ...ds, inVault });
-        if (!inVault && options.requireVault) {
-          blocking.push({
-            kind: 'missing-datasource',
-            message: `The app uses the datasource ${connectionSlug(ds)}, which is not in your vault. Add it under Settings → Datasources (or remove it from the artifact) before publishing.`,
-          });
-        }
-      }
-      backendSource = await this.readText(ctx.record.slug, 'backend.py');
-      if (backendSource !== null) {
-        const prefixes = ctx.record.datasources.map(envPrefix);
-        for (const use of dsVariables(backendSource)) {
-          if (prefixes.some((p) => use.name === p || use.name.startsWith(`${p}__`))) continue;
-          blocking.push({
-            kind: 'undeclared-env',
-            file: 'backend.py',
-            line: use.line,
-            message: `backend.py uses ${use.name}, but the artifact declares no datasource that provides it, so it would be empty once published. Connect the datasource to the artifact or remove the variable.`,
-          });
-        }
-        const reqText = (await this.readText(ctx.record.slug, 'requirements.txt')) ?? '';
-        const local = localModules(await this.deps.artifacts.files.list(ctx.record.slug));
-        for (const use of uncoveredImports(backendSource, requirementNames(reqText), local)) {
-          warnings.push({
-            kind: 'uncovered-import',
-            file: 'backend.py',
-            line: use.line,
-            message: `backend.py imports ${use.module}, but requirements.txt does not list ${packageFor(use.module)}; the published app may fail to start.`,
-          });
-        }
-      }
-    }
-    // The leak scan is only as good as the secrets it knows: if the keychain could not be read
-    // (locked at start, say), try again, and refuse rather than scan against an empty list.
-    const unreadable = (await this.deps.secrets.ensureLoaded?.()) ?? null;
-    if (unreadable) {
-      blocking.push({
-        kind: 'keychain-unavailable',
-        message: `Kiln can't read your keychain, so it can't check this bundle for leaked secrets. ${unreadable.message}`,
-      });
-    }
-    blocking.push(...(await scanForSecrets(ctx.plan.entries, this.deps.scrubber.entries())));
-    return { ...ctx, warnings, blocking, datasources, backendSource };
-  }
-
-  /**
-   * md5 of a fresh bundle, cached on the bundled files' names, sizes and mtimes. For a static
-   * page whose anton selection is smaller, also the md5 anton's bundle would have, so a page
-   * published by anton shows "published" when nothing changed.
-   */
-  private async currentMd5(slug: string, plan: BundlePlan): Promise<CurrentMd5 | null> {
-    if (plan.blocking.some((p) => p.kind === 'missing-file' || p.kind === 'unsupported-type') || plan.entries.length === 0) return null;
-    const stats = await Promise.all(plan.entries.map(async (e) => {
-      const st = await fs.stat(e.abs).catch(() => null);
-      return `${e.name}\0${st?.size ?? -1}\0${st?.mtimeMs ?? -1}`;
-    }));
-    const signature = `${stats.join('\n')}\n${(plan.antonEntries ?? []).map((e) => e.name).join('\0')}`;
-    const cached = this.md5Cache.get(slug);
-    if (cached && cached.signature === signature) return cached;
-    const kiln = await this.zipMd5(plan.entries);
-    if (!kiln) return null;
-    const anton = plan.antonEntries ? await this.zipMd5(plan.antonEntries) : null;
-    const value = { signature, md5: kiln.md5, bytes: kiln.bytes, antonMd5: anton?.md5 ?? null };
-    this.md5Cache.set(slug, value);
-    return value;
-  }
-
-  private async zipMd5(entries: ZipSource[]): Promise<{ md5: string; bytes: number } | null> {
-    let zip: ZipResult;
-    try {
-      zip = await buildZip(entries, { maxBytes: this.maxBytes() });
-    } catch (error) {
-      if (error instanceof KilnError && error.code === 'VALIDATION') return null;
-      throw error;
-    }
-    await removeZip(zip.file);
-    return { md5: zip.md5, bytes: zip.bytes };
-  }
-
-  private async accessState(record: PublishArtifactRecord, state: PublishedState): Promise<AccessState> {
-    const entry = state.entry;
-    const stored = entryAccess(entry);
-    const anton = antonPassword(entry);
-    const plaintext = anton !== null;
-    // anton keeps it in clear on disk: scrub it from everything (model, logs, bundles) like a keychain secret.
-    if (anton) this.deps.scrubber.register(`PUBLISH_PASSWORD_${record.id}`, anton);
-    const passwordSet = plaintext || Boolean(await this.deps.secrets.get(passwordAccount(record.id)).catch(() => null));
-    return {
-      mode: stored?.mode ?? 'public',
-      passwordSet,
-      emails: stored?.emails ?? [],
-      orgAllowed: stored?.orgAllowed ?? false,
-      antonPlaintext: plaintext,
-      antonKeepMakesPublic: entry?.mode === 'password' && !plaintext,
-    };
-  }
-
-  private async statusOf(ctx: Context, current: CurrentMd5 | null, known?: PublishedState): Promise<PublishStatus> {
-    const state = known ?? (await readPublished(ctx.loc));
-    const access = await this.accessState(ctx.record, state);
-    const md5 = current?.md5 ?? null;
-    const entry = state.entry;
-    if (!entry) return { slug: ctx.record.slug, state: 'not-published', reportId: null, url: null, lastMd5: null, currentMd5: md5, access };
-    // Same files as last published, by Kiln's bundle or by the one anton builds from them.
-    const same = current !== null && entry.last_md5 !== '' && (entry.last_md5 === current.md5 || entry.last_md5 === current.antonMd5);
-    return {
-      slug: ctx.record.slug,
-      state: same ? 'published' : 'changed',
-      reportId: entry.report_id,
-      url: entry.url || null,
-      lastMd5: entry.last_md5 || null,
-      currentMd5: md5,
-      access,
-    };
+  private check(slug: string, options?: { requireVault: boolean }): Promise<Review> {
+    return reviewBundle(this.deps, slug, options);
   }
 
   /** For badges: cheap when never published (no bundle is built), md5-exact otherwise. */
   async status(slug: string): Promise<PublishStatus> {
     const ctx = await this.context(slug);
     const state = await readPublished(ctx.loc);
-    const current = state.entry ? await this.currentMd5(slug, ctx.plan) : null;
-    return this.statusOf(ctx, current, state);
+    const current = state.entry ? await this.md5s.current(slug, ctx.plan) : null;
+    return publishStatus(this.deps, ctx, current, state);
   }
 
   async preflight(slug: string): Promise<Preflight> {
     const c = await this.check(slug);
     const blocking = [...c.blocking];
-    const current = await this.currentMd5(slug, c.plan);
+    const current = await this.md5s.current(slug, c.plan);
     const totalBytes = c.plan.entries.reduce((n, e) => n + e.bytes, 0);
     if (current === null && c.plan.entries.length > 0 && !blocking.some((b) => b.kind === 'missing-file')) {
       blocking.push({ kind: 'too-large', message: tooLarge(this.maxBytes()).message });
@@ -311,7 +146,7 @@ export class PublishService {
       datasources: c.datasources,
       warnings: c.warnings,
       blocking,
-      status: await this.statusOf(c, current),
+      status: await publishStatus(this.deps, c, current),
       publishUrl: this.publishUrl(),
       apiKeySet: (await this.apiKey().catch(() => null)) !== null,
     };
@@ -360,13 +195,7 @@ export class PublishService {
       // The record's files[] must describe what ships: reads never save it, so reconcile now.
       await this.deps.artifacts.reconcile(slug);
       const c = await this.check(slug);
-      if (c.blocking.length > 0) {
-        throw new KilnError(
-          'VALIDATION',
-          `Publishing is blocked: ${c.blocking[0]!.message}${c.blocking.length > 1 ? ` (and ${c.blocking.length - 1} more problem${c.blocking.length > 2 ? 's' : ''})` : ''}`,
-          c.blocking.map((b) => (b.file ? `${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}` : b.message)).join('\n'),
-        );
-      }
+      if (c.blocking.length > 0) throw blockedBy(c);
       const key = await this.requireKey();
       const previous = (await readPublished(c.loc)).entry;
       // Whichever tool published last wins: anton's password on disk over the keychain's copy.
@@ -384,38 +213,8 @@ export class PublishService {
         signal: controller.signal,
         onProgress: (f) => this.emit(slug, 'zip', f),
       });
-      const fields: Record<string, unknown> = {};
-      if (previous) fields.report_id = previous.report_id;
-      fields.access = access.block;
-      if (c.fullstack) {
-        fields.artifact_type = c.record.type;
-        fields.artifact_id = c.record.id;
-        const present = c.datasources.map(connectionSlug);
-        fields.secrets = present.length > 0 ? await this.deps.vault.envFor(present) : {};
-        const version = await this.pythonVersion(slug);
-        if (version) fields.python_version = version;
-      }
-      this.emit(slug, 'upload', 0);
-      const client = this.client(key, controller.signal);
-      let response;
-      try {
-        response = await client.upload(
-          { zipFile: zip.file, zipBytes: zip.bytes, md5: zip.md5, fields },
-          {
-            onProgress: (f) => this.emit(slug, 'upload', f),
-            onRetry: (n, reason) => this.emit(slug, 'retry', null, `Retrying (attempt ${n + 1}): ${reason}`),
-          },
-        );
-      } catch (error) {
-        if (error instanceof KilnError && error.code === 'NOT_FOUND' && previous) {
-          throw new KilnError(
-            'NOT_FOUND',
-            'This report no longer exists on the publish service, so Kiln did not publish it as a new one. Unpublish to clear the old link, then publish again.',
-            error.details,
-          );
-        }
-        throw error;
-      }
+      const fields: Record<string, unknown> = { ...(previous ? { report_id: previous.report_id } : {}), access: access.block, ...(await this.fullstackFields(c)) };
+      const response = await this.upload(slug, this.client(key, controller.signal), { zipFile: zip.file, zipBytes: zip.bytes, md5: zip.md5, fields }, previous);
       const password = access.stored.mode === 'password' ? (access.newPassword ?? storedPassword) : null;
       if (password !== null && password !== (await this.deps.secrets.get(passwordAccount(c.record.id)).catch(() => null))) {
         await this.deps.secrets.set(passwordAccount(c.record.id), password);
@@ -424,14 +223,7 @@ export class PublishService {
       await writePublished(c.loc, entry);
       this.emit(slug, 'done', 1);
       this.deps.onChanged?.(slug);
-      return {
-        slug,
-        reportId: response.report_id,
-        url: response.view_url,
-        md5: zip.md5,
-        version: response.version ?? null,
-        unchanged: response.unchanged ?? false,
-      };
+      return { slug, reportId: response.report_id, url: response.view_url, md5: zip.md5, version: response.version ?? null, unchanged: response.unchanged ?? false };
     } catch (error) {
       const phase = error instanceof KilnError && error.code === 'CANCELLED' ? 'cancelled' : 'failed';
       this.emit(slug, phase, null, error instanceof Error ? error.message : undefined);
@@ -439,6 +231,40 @@ export class PublishService {
     } finally {
       this.running.delete(slug);
       if (zip) await removeZip(zip.file);
+    }
+  }
+
+  /** What anton's protocol adds for a fullstack app: its type and id, the datasources' values, the Python version. */
+  private async fullstackFields(c: Review): Promise<Record<string, unknown>> {
+    if (!c.fullstack) return {};
+    const present = c.datasources.map(connectionSlug);
+    const fields: Record<string, unknown> = {
+      artifact_type: c.record.type,
+      artifact_id: c.record.id,
+      secrets: present.length > 0 ? await this.deps.vault.envFor(present) : {},
+    };
+    const version = await this.pythonVersion(c.record.slug);
+    if (version) fields.python_version = version;
+    return fields;
+  }
+
+  /** The upload with progress and retries; a republish whose report is gone is never sent as a new report. */
+  private async upload(slug: string, client: PublishClient, upload: UploadRequest, previous: PublishedEntry | null): Promise<UploadResponse> {
+    this.emit(slug, 'upload', 0);
+    try {
+      return await client.upload(upload, {
+        onProgress: (f) => this.emit(slug, 'upload', f),
+        onRetry: (n, reason) => this.emit(slug, 'retry', null, `Retrying (attempt ${n + 1}): ${reason}`),
+      });
+    } catch (error) {
+      if (error instanceof KilnError && error.code === 'NOT_FOUND' && previous) {
+        throw new KilnError(
+          'NOT_FOUND',
+          'This report no longer exists on the publish service, so Kiln did not publish it as a new one. Unpublish to clear the old link, then publish again.',
+          error.details,
+        );
+      }
+      throw error;
     }
   }
 
@@ -468,7 +294,7 @@ export class PublishService {
     return null;
   }
 
-  private async published(slug: string): Promise<{ ctx: Context; entry: PublishedEntry; others: PublishedEntry[] }> {
+  private async published(slug: string): Promise<{ ctx: PublishContext; entry: PublishedEntry; others: PublishedEntry[] }> {
     const ctx = await this.context(slug);
     const { entry, others } = await readPublished(ctx.loc);
     if (!entry) throw new KilnError('NOT_FOUND', 'This artifact is not published.');
@@ -490,8 +316,8 @@ export class PublishService {
     }
     await clearPublished(ctx.loc, ids);
     this.deps.onChanged?.(slug);
-    const current = await this.currentMd5(slug, ctx.plan);
-    return this.statusOf(ctx, current);
+    const current = await this.md5s.current(slug, ctx.plan);
+    return publishStatus(this.deps, ctx, current);
   }
 
   async versions(slug: string): Promise<PublishVersion[]> {
@@ -514,50 +340,18 @@ export class PublishService {
     return this.versions(slug);
   }
 
-  /**
-   * Writes the bundle to `target` (atomically), plus a Dockerfile and README for fullstack apps.
-   * Secret values are checked for exactly as for a publish; vault presence is not required.
-   */
-  async exportBundle(slug: string, target?: string): Promise<{ path: string | null; bytes: number }> {
-    let file = target?.trim();
-    // A native save dialog has already asked about replacing a file; a typed path has not.
-    const typed = Boolean(file);
-    if (!file) {
-      if (!this.deps.chooseSavePath) throw new KilnError('VALIDATION', 'Type the full path of the zip file to write.');
-      const chosen = await this.deps.chooseSavePath(`${slug}.zip`);
-      if (!chosen) return { path: null, bytes: 0 };
-      file = chosen;
-    }
-    if (!path.isAbsolute(file)) throw new KilnError('VALIDATION', `Give an absolute path for the export (got "${file}").`);
-    if (!/\.zip$/i.test(file)) file = `${file}.zip`;
-    const folder = path.dirname(file);
-    const st = await fs.stat(folder).catch(() => null);
-    if (!st?.isDirectory()) throw new KilnError('NOT_FOUND', `The folder ${folder} does not exist. Choose an existing folder.`);
-    if (typed && (await fs.stat(file).catch(() => null))) {
-      throw new KilnError('CONFLICT', `${file} already exists. Choose another file name (Kiln does not overwrite it).`);
-    }
-    const c = await this.check(slug, { requireVault: false });
-    const blocking = c.blocking.filter((b) => b.kind !== 'undeclared-env');
-    if (blocking.length > 0) {
-      throw new KilnError('VALIDATION', `Export is blocked: ${blocking[0]!.message}`, blocking.map((b) => `${b.file ?? ''}${b.line ? `:${b.line}` : ''} ${b.message}`).join('\n'));
-    }
-    const sources: ZipSource[] = [...c.plan.entries];
-    if (c.fullstack) {
-      const envNames = new Set((c.backendSource ? dsVariables(c.backendSource) : []).map((u) => u.name));
-      sources.push(...fullstackExportFiles(c.record.name, c.record.slug, [...envNames].sort(), defaultBaseImage(await this.pythonVersion(slug))));
-    }
-    const tmp = path.join(folder, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-    // A static export is the very bundle a publish sends; a fullstack one adds Kiln's deploy
-    // files, so it is Kiln's own format (no anton md5 to match): names in byte order.
-    const ordered = c.fullstack ? [...sources].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) : sources;
-    const zip = await buildZip(ordered, { maxBytes: this.maxBytes(), outFile: tmp });
-    try {
-      await fs.rename(tmp, file);
-    } catch (error) {
-      await fs.rm(tmp, { force: true });
-      throw new KilnError('IO', `Could not write ${file}.`, (error as Error).message);
-    }
-    return { path: file, bytes: zip.bytes };
+  /** Writes the bundle (plus deploy files for a fullstack app) to a zip; see bundle-export.ts. */
+  exportBundle(slug: string, target?: string): Promise<{ path: string | null; bytes: number }> {
+    return exportBundle(
+      {
+        chooseSavePath: this.deps.chooseSavePath,
+        review: (s) => this.check(s, { requireVault: false }),
+        pythonVersion: (s) => this.pythonVersion(s),
+        maxBytes: this.maxBytes(),
+      },
+      slug,
+      target,
+    );
   }
 
   /**
@@ -596,13 +390,12 @@ export class PublishService {
   }
 }
 
-/** Python module names shipped (or not) beside backend.py: never a missing requirement. */
-function localModules(files: readonly { path: string }[]): Set<string> {
-  const out = new Set<string>();
-  for (const { path: rel } of files) {
-    const slash = rel.indexOf('/');
-    if (slash > 0) out.add(rel.slice(0, slash));
-    else if (rel.endsWith('.py')) out.add(rel.slice(0, -3));
-  }
-  return out;
+/** The error a publish blocked by its review throws: the first problem, a count of the rest, all of them in the details. */
+function blockedBy(c: Review): KilnError {
+  const more = c.blocking.length - 1;
+  return new KilnError(
+    'VALIDATION',
+    `Publishing is blocked: ${c.blocking[0]!.message}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : ''}`,
+    c.blocking.map((b) => (b.file ? `${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}` : b.message)).join('\n'),
+  );
 }
