@@ -1,100 +1,24 @@
 import { KeyedQueue } from '../concurrency/keyed-queue';
 import type { ResultPromise } from 'execa';
 import getPort from 'get-port';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isFullstackType } from '../../../shared/artifacts/rules';
 import { KilnError, isKilnError } from '../../../shared/contract/core';
 import type { BackendState, BackendStatus } from '../../../shared/contract/backends';
-import type { PythonService } from '../python/python-service';
-import type { ArtifactsPort } from './artifacts-port';
-import { datasourceSlug } from '../../../shared/vault/catalog';
-import { childEnv, type ChildEnv } from '../process/child-env';
-import type { PythonSandbox } from '../sandbox/port';
-import { grantedDatasources, type DatasourceGrants } from '../grants/split';
+import { addrInUse, PORT_RETRIES, runStatus, servingPort, TAIL_LINES, type Run } from './run';
+import type { SupervisorOptions } from './supervisor-options';
+import { grantedDatasources } from '../grants/split';
 import { backendLogPath, LogSink, readLogTail } from './log-sink';
 import { PidRegistry } from './pid-registry';
 import { reapAndClear } from './orphan-reaper';
 import { stopGroup, signalGroup } from './process-group';
 import { reachableFromNetwork } from './readiness';
 import { waitUntilReady } from './ready-wait';
-import { allInOrder, early } from './in-order';
+import { allInOrder } from './in-order';
+import { prepareLaunch } from './prepare-launch';
 import { SPARE_DELAY_MS, spareKey, Spares, venvStamp, type Spare } from './spare';
 import { backendCommand, spawnBackend, type Launch, type Spawning, type Started } from './spawn-backend';
 import type { SandboxedCommand } from '../sandbox/types';
-
-export interface BackendLimits {
-  readyTimeoutSec: number;
-  maxRunning: number;
-  idleStopMinutes: number;
-}
-
-/** The events the supervisor sends (the EventBus fits this). */
-export interface BackendEvents {
-  emit(name: 'backends.state', payload: BackendStatus): void;
-  emit(name: 'backends.log', payload: { slug: string; lines: string[] }): void;
-  emit(name: 'backends.progress', payload: { slug: string; phase: 'venv' | 'pip' | 'done'; lines: string[] }): void;
-}
-
-export interface SupervisorOptions {
-  artifacts: ArtifactsPort;
-  python: PythonService;
-  events: BackendEvents;
-  limits: () => BackendLimits;
-  /** `DS_*` variables for the given datasource slugs (`<engine>-<name>`), from the vault. */
-  envFor: (datasourceSlugs: string[]) => Promise<Record<string, string>> | Record<string, string>;
-  scrub: (text: string) => string;
-  /** `<ws>/.kiln/state`. */
-  stateDir: () => string;
-  /** Kiln's environment; a backend gets only what `childEnv` lets through, plus its declared `DS_*`. */
-  hostEnv: NodeJS.ProcessEnv;
-  /** The preview address of an artifact (the only URL the UI gets). */
-  previewUrl?: (slug: string) => Promise<string>;
-  /** Runs each backend in the OS sandbox (docs/security.md); absent = unsandboxed (tests). */
-  sandbox?: PythonSandbox;
-  /** Datasource consent: only granted datasources reach the backend (absent = all declared, tests). */
-  grants?: DatasourceGrants;
-  /** Non-fatal problems the user should see once (0.0.0.0 binding, idle stop). */
-  notify?: (level: 'info' | 'warning', message: string) => void;
-  /**
-   * Whether a running backend gets a spare interpreter, started ahead so a live restart skips
-   * Python's start (spare.ts): on while its live reload is on. Absent = never.
-   */
-  spares?: (slug: string) => Promise<boolean> | boolean;
-  /** How long after a (re)start the spare starts (ms); tests shorten it. */
-  spareDelayMs?: number;
-  /** How often the idle timer looks (ms); tests shorten it. */
-  idleCheckMs?: number;
-  now?: () => number;
-}
-
-const PORT_RETRIES = 3;
-const TAIL_LINES = 40;
-
-interface Run {
-  slug: string;
-  state: BackendState;
-  child: ResultPromise | null;
-  pid?: number;
-  port?: number;
-  url?: string;
-  error?: string;
-  logTail?: string;
-  warning?: string;
-  startedAt?: string;
-  lastTraffic: number;
-  stopping: boolean;
-  exited: Promise<number | null> | null;
-  log: LogSink | null;
-  /** Declared datasources waiting for the user's approval (not given to this process). */
-  pendingGrants?: string[];
-  /** A live restart in progress or failed (see `liveRestart`). */
-  reload?: BackendStatus['reload'];
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function addrInUse(lines: string[]): boolean {
-  return lines.some((l) => /address already in use|Errno 98|Errno 48|EADDRINUSE|only one usage of each socket address/i.test(l));
-}
 
 /**
  * Runs each fullstack artifact's `backend.py` as a supervised process: venv + install,
@@ -141,8 +65,7 @@ export class BackendSupervisor {
 
   /** The loopback port the preview forwards to, or null when the backend is not serving. */
   portFor(slug: string): number | null {
-    const r = this.runs.get(slug);
-    return r && r.port !== undefined && (r.state === 'running' || (r.state === 'installing' && r.child)) ? r.port : null;
+    return servingPort(this.runs.get(slug));
   }
 
   /** Preview traffic keeps a backend from being stopped as idle. */
@@ -152,20 +75,7 @@ export class BackendSupervisor {
   }
 
   status(slug: string): BackendStatus {
-    const r = this.runs.get(slug);
-    if (!r) return { slug, state: 'stopped' };
-    const s: BackendStatus = { slug, state: r.state };
-    if (r.port !== undefined && r.state === 'running') s.port = r.port;
-    // While a replacement installs, the old process still serves at the same address.
-    if (r.url !== undefined && (r.state === 'running' || (r.state === 'installing' && r.child))) s.url = r.url;
-    if (r.error) s.error = r.error;
-    if (r.logTail) s.logTail = r.logTail;
-    if (r.warning && r.state === 'running') s.warning = r.warning;
-    if (r.pid !== undefined && r.state === 'running') s.pid = r.pid;
-    if (r.startedAt && r.state === 'running') s.startedAt = r.startedAt;
-    if (r.pendingGrants?.length) s.pendingGrants = r.pendingGrants;
-    if (r.reload && r.state === 'running') s.reload = r.reload;
-    return s;
+    return runStatus(slug, this.runs.get(slug));
   }
 
   /** The pid of this artifact's warm spare (spare.ts), or null: for Diagnostics and tests. */
@@ -278,51 +188,53 @@ export class BackendSupervisor {
       log.note(line);
       this.o.events.emit('backends.progress', { slug, phase, lines: [this.o.scrub(line)] });
     };
-    let python: string;
-    let env: ChildEnv;
     const { granted: declared, pending } = await grantedDatasources(this.o.grants, record);
     run.pendingGrants = pending;
     if (pending.length > 0) log.note(`Waiting for your approval, not given to the backend: ${pending.join(', ')}.`);
-    // requirements.txt is read while the venv is checked; a read error still comes after a venv error.
-    // (The keychain is still read only after a good install: a long install must not get stale secrets.)
-    const requirements = early(() => this.requirements(slug, (line) => progress('pip', line)));
+    let launch: Launch;
     try {
-      python = (await this.o.python.ensureVenv(slug, progress)).python;
-      // The install reports the path it took (unchanged, already satisfied, uv, pip) into the log.
-      await this.o.python.install(slug, dir, await requirements, progress);
-      this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] });
-      // Before the old version is stopped: a deleted datasource or a locked keychain must
-      // leave it serving (or the artifact "crashed" with the reason), never stuck installing.
-      const dsVars = await this.o.envFor(declared.map((d) => datasourceSlug(d.engine, d.name)));
-      env = childEnv({ host: this.o.hostEnv, python: true, datasources: { declared, vars: dsVars } });
-      await this.o.sandbox?.assertUsable(); // "Isolate apps: require" without a sandbox: refused before the old one stops
+      launch = await prepareLaunch(this.o, slug, dir, declared, { progress, installed: () => this.o.events.emit('backends.progress', { slug, phase: 'done', lines: [] }) });
     } catch (e) {
-      const err = isKilnError(e) ? e : new KilnError('INTERNAL', 'Preparing the Python environment failed.');
-      log.note(err.message);
-      if (err.details) log.note(err.details);
-      log.flush();
-      const tail = this.o.scrub(err.details ?? log.tail(TAIL_LINES).join('\n'));
-      if (live) {
-        this.setState(run, 'running', { reload: { phase: 'failed', error: `The new version failed to start: ${this.o.scrub(err.message)}`, logTail: tail } });
-        return this.status(slug);
-      }
-      if (oldServing) {
-        this.setState(run, 'running', { error: `Update not applied: ${err.message} The previous version keeps running.`, logTail: tail });
-      } else {
-        this.setState(run, 'crashed', { error: err.message, logTail: tail });
-      }
-      throw new KilnError(err.code, this.o.scrub(err.message), tail, err.reason);
+      return this.prepareFailed(run, e, live, Boolean(oldServing));
     }
 
     const readyTimeoutMs = limits.readyTimeoutSec * 1000;
-    const launch: Launch = { python, dir, env, requirements: await requirements };
     if (live) return this.swapLive(run, launch, readyTimeoutMs);
     await this.spares.drop(slug);
     if (oldServing) {
       log.note('Replacing the running backend with the new version.');
       await this.kill(run);
     }
+    return this.startFresh(run, launch, readyTimeoutMs);
+  }
 
+  /**
+   * The venv, install or environment failed. A live restart keeps the old version serving and
+   * says why (never throws); a launch over a running version keeps it too; otherwise "crashed".
+   */
+  private prepareFailed(run: Run, e: unknown, live: boolean, oldServing: boolean): BackendStatus {
+    const log = run.log!;
+    const err = isKilnError(e) ? e : new KilnError('INTERNAL', 'Preparing the Python environment failed.');
+    log.note(err.message);
+    if (err.details) log.note(err.details);
+    log.flush();
+    const tail = this.o.scrub(err.details ?? log.tail(TAIL_LINES).join('\n'));
+    if (live) {
+      this.setState(run, 'running', { reload: { phase: 'failed', error: `The new version failed to start: ${this.o.scrub(err.message)}`, logTail: tail } });
+      return this.status(run.slug);
+    }
+    if (oldServing) {
+      this.setState(run, 'running', { error: `Update not applied: ${err.message} The previous version keeps running.`, logTail: tail });
+    } else {
+      this.setState(run, 'crashed', { error: err.message, logTail: tail });
+    }
+    throw new KilnError(err.code, this.o.scrub(err.message), tail, err.reason);
+  }
+
+  /** A cold start on a free port (another one if that port was taken meanwhile), then "running". */
+  private async startFresh(run: Run, launch: Launch, readyTimeoutMs: number): Promise<BackendStatus> {
+    const { slug } = run;
+    const log = run.log!;
     for (let attempt = 1; ; attempt++) {
       this.setState(run, 'starting', { error: undefined, logTail: undefined, warning: undefined });
       const port = await getPort({ host: '127.0.0.1' });
@@ -513,19 +425,6 @@ export class BackendSupervisor {
     run.log = null;
     this.runs.delete(slug);
     this.emitState(slug);
-  }
-
-  /** requirements.txt through the store's door (confined, no links to bookkeeping); '' when absent. */
-  private async requirements(slug: string, note: (line: string) => void): Promise<string> {
-    try {
-      return (await this.o.artifacts.files.read(slug, 'requirements.txt', { maxBytes: 1024 * 1024 })).data.toString('utf8');
-    } catch (error) {
-      // Absent is normal (nothing to install); a FIFO or device fails the launch with a typed error;
-      // present but refused otherwise (a link out, too big) is said.
-      if (isKilnError(error) && error.reason === 'not-regular-file') throw error;
-      if (!(isKilnError(error) && error.code === 'NOT_FOUND')) note(`requirements.txt was not read: ${(error as Error).message} Nothing is installed.`);
-      return '';
-    }
   }
 
   private async stopIdle(): Promise<void> {

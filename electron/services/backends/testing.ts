@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { BackendStatus } from '../../../shared/contract/backends';
 import { PythonService, type PythonSettings } from '../python/python-service';
 import { ArtifactStore } from '../artifacts/store';
-import { BackendSupervisor, type BackendLimits, type SupervisorOptions } from './supervisor';
+import { BackendSupervisor } from './supervisor';
+import type { BackendLimits, SupervisorOptions } from './supervisor-options';
 
 /** Test and benchmark support: real folders, real Python, no mocks. Not used by the app. */
 export const FIXTURES = path.resolve('e2e/fixtures/backends');
