@@ -22,6 +22,7 @@ const POPUP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Pop-
 <h1>Pop-ups</h1>
 <button id="open">Open docs</button>
 <a id="link" href="https://example.com/linked" target="_blank">Docs link</a>
+<a id="plain" href="https://example.com/middle">Plain link</a>
 <button id="burst">Burst</button>
 <script>
   window.open('https://example.com/on-load');
@@ -38,7 +39,7 @@ const POPUP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Pop-
 </script>
 </body></html>`;
 
-test('a previewed page opens nothing by itself; a click opens its link in the OS browser, and a burst of 20 clicks opens at most the limit', async ({ page, kiln, context }) => {
+test('a previewed page opens nothing by itself; a click (or a middle click on a link) opens it in the OS browser, and a burst of 20 clicks opens at most the limit', async ({ page, kiln, context }) => {
   test.setTimeout(90_000);
   const rec = recorderOpener(kiln.tempDir);
   const dir = path.join(kiln.tempDir, 'workspace', '.anton', 'artifacts', 'popups');
@@ -73,6 +74,11 @@ test('a previewed page opens nothing by itself; a click opens its link in the OS
   await page.waitForTimeout(1100);
   await frame.locator('#link').click();
   await expect.poll(rec.opened).toEqual(['https://example.com/clicked', 'https://example.com/linked']);
+  // A middle click on a plain link opens it in the OS browser too; the frame stays on the page.
+  await page.waitForTimeout(1100);
+  await frame.locator('#plain').click({ button: 'middle' });
+  await expect.poll(rec.opened).toEqual(['https://example.com/clicked', 'https://example.com/linked', 'https://example.com/middle']);
+  await expect(frame.getByRole('heading', { name: 'Pop-ups' })).toBeVisible();
 
   // 20 fast clicks: the limiter lets at most its per-minute budget through (5, two used above).
   for (let i = 0; i < 20; i++) await frame.locator('#burst').click({ delay: 0 });
