@@ -12,7 +12,7 @@ export interface BundleExportDeps {
   /** The publish review, without requiring the datasources to be in the vault. */
   review: (slug: string) => Promise<Review>;
   pythonVersion: (slug: string) => Promise<string | null>;
-  maxBytes: number;
+  maxBytes: () => number;
 }
 
 /**
@@ -36,7 +36,7 @@ export async function exportBundle(deps: BundleExportDeps, slug: string, target?
   // A static export is the very bundle a publish sends; a fullstack one adds Kiln's deploy
   // files, so it is Kiln's own format (no anton md5 to match): names in byte order.
   const ordered = c.fullstack ? [...sources].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) : sources;
-  const zip = await buildZip(ordered, { maxBytes: deps.maxBytes, outFile: tmp });
+  const zip = await buildZip(ordered, { maxBytes: deps.maxBytes(), outFile: tmp });
   try {
     await fs.rename(tmp, file);
   } catch (error) {

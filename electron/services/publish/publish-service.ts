@@ -347,7 +347,7 @@ export class PublishService {
         chooseSavePath: this.deps.chooseSavePath,
         review: (s) => this.check(s, { requireVault: false }),
         pythonVersion: (s) => this.pythonVersion(s),
-        maxBytes: this.maxBytes(),
+        maxBytes: () => this.maxBytes(),
       },
       slug,
       target,

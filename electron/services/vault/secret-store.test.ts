@@ -2,7 +2,7 @@
  * Real OS keychain tests: run inside `scripts/with-keyring.sh` (a private D-Bus session with an
  * unlocked gnome-keyring), e.g. `scripts/with-keyring.sh npx vitest run electron/services/vault`.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -14,13 +14,30 @@ import { KilnError } from '../../../shared/contract/core';
 import { Scrubber } from './scrubber';
 import * as catalog from '../../../shared/vault/catalog';
 import { API_KEY_ACCOUNT, connectionSlug, envPrefix, passwordAccount } from '../publish/ports';
-import { ACCOUNTS, KeychainSecretStore, keychainUnavailable } from './secret-store';
+import { ACCOUNTS, isCutOff, KeychainSecretStore, keychainUnavailable } from './secret-store';
 import { Secrets, environmentOverlay, scrubNameFor } from './secrets';
 
 const run = promisify(execFile);
 
 function freshService(): string {
   return `KilnTest-${randomBytes(4).toString('hex')}`;
+}
+
+const HERE = __dirname.replace(/\\/g, '/');
+
+/** Bundles a probe (TypeScript that imports this folder's modules by absolute path) to run in a child process. */
+async function buildProbe(dir: string, name: string, source: string): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  const entry = path.join(dir, `${name}.ts`);
+  await fs.writeFile(entry, source);
+  const outfile = path.join(dir, `${name}.cjs`);
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile, external: ['@napi-rs/keyring'], nodePaths: [path.resolve('node_modules')], logLevel: 'silent' });
+  return outfile;
+}
+
+/** The last stdout line of a probe, as JSON. */
+function probeResult<T>(stdout: string): T {
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as T;
 }
 
 const stores: KeychainSecretStore[] = [];
@@ -62,7 +79,7 @@ describe('KeychainSecretStore (real Secret Service)', () => {
     expect(await b.get('publish.apiKey')).toBeNull();
   });
 
-  it('survives concurrent writes to many accounts and to one account', async () => {
+  it('survives concurrent writes to many accounts, and keeps the last of concurrent writes to one account', async () => {
     const store = newStore();
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.set(`DS_X__K${i}`, `value-${i}`)));
     const values = await Promise.all(Array.from({ length: 20 }, (_, i) => store.get(`DS_X__K${i}`)));
@@ -70,7 +87,8 @@ describe('KeychainSecretStore (real Secret Service)', () => {
 
     const candidates = Array.from({ length: 10 }, (_, i) => `same-${i}`);
     await Promise.all(candidates.map((v) => store.set('DS_X__SAME', v)));
-    expect(candidates).toContain(await store.get('DS_X__SAME'));
+    // One account's writes land in call order: the last one asked for is the one kept.
+    expect(await store.get('DS_X__SAME')).toBe('same-9');
     expect((await store.accounts()).filter((a) => a === 'DS_X__SAME')).toHaveLength(1);
   });
 
@@ -140,15 +158,10 @@ describe('no Secret Service', () => {
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('fails every call with one clear UNAVAILABLE error naming the fix, and writes nothing', async () => {
-    await fs.mkdir(dir, { recursive: true });
-    const entry = path.join(dir, 'probe.ts');
-    const here = __dirname.replace(/\\/g, '/');
-    await fs.writeFile(
-      entry,
-      `import { KeychainSecretStore } from '${here}/secret-store.ts';
-import { Secrets, environmentOverlay } from '${here}/secrets.ts';
-import { secretsStatus } from '${here}/secrets-status.ts';
-import { Scrubber } from '${here}/scrubber.ts';
+    const outfile = await buildProbe(dir, 'probe', `import { KeychainSecretStore } from '${HERE}/secret-store.ts';
+import { Secrets, environmentOverlay } from '${HERE}/secrets.ts';
+import { secretsStatus } from '${HERE}/secrets-status.ts';
+import { Scrubber } from '${HERE}/scrubber.ts';
 const store = new KeychainSecretStore({ keychainService: 'KilnNoBus' });
 const secrets = new Secrets(store, { scrubber: new Scrubber(), overlay: environmentOverlay({ OPENAI_API_KEY: 'env-key-headless' }) });
 const calls = {
@@ -161,34 +174,35 @@ const calls = {
 void (async () => {
   const out = {};
   for (const [name, call] of Object.entries(calls)) {
+    const started = Date.now();
     try { await call(); out[name] = { ok: true }; }
-    catch (e) { out[name] = { code: e.code, name: e.name, message: e.message }; }
+    catch (e) { out[name] = { code: e.code, name: e.name, message: e.message, details: e.details, ms: Date.now() - started }; }
   }
   out.overlayGet = await secrets.get('provider.apiKey');
   out.status = await secretsStatus(secrets);
   out.load = (await secrets.load())?.code ?? null;
   console.log(JSON.stringify(out));
 })();
-`,
-    );
-    const outfile = path.join(dir, 'probe.cjs');
-    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile, external: ['@napi-rs/keyring'], nodePaths: [path.resolve('node_modules')], logLevel: 'silent' });
+`);
     const home = path.join(dir, 'home');
     await fs.mkdir(home);
     const { stdout } = await run(process.execPath, [outfile], {
       cwd: path.resolve('.'),
       env: { PATH: process.env.PATH ?? '', HOME: home, XDG_DATA_HOME: path.join(home, 'data'), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', NODE_PATH: path.resolve('node_modules') },
     });
-    const results = JSON.parse(stdout) as Record<string, { code?: string; message?: string; ok?: boolean }> & {
+    const results = probeResult<Record<string, { code?: string; message?: string; details?: string; ms?: number; ok?: boolean }> & {
       overlayGet: string | null;
       status: { keychainAvailable: boolean; problem?: string; secrets: { account: string; set: boolean; source: string | null }[] };
       load: string | null;
-    };
+    }>(stdout);
     for (const name of ['get', 'set', 'delete', 'has', 'accounts']) {
       expect(results[name]?.code, name).toBe('UNAVAILABLE');
       expect(results[name]?.message, name).toContain('OS keychain is not available');
       expect(results[name]?.message, name).toContain('gnome-keyring');
       expect(results[name]?.message, name).not.toContain('must-not-be-written');
+      // Not a cut-off call: no retries, the error comes at once (a retried call takes 2 s).
+      expect(isCutOff(results[name]?.details), name).toBe(false);
+      expect(results[name]?.ms, name).toBeLessThan(1000);
     }
     // A headless host still gets its environment defaults, and says the keychain is missing.
     expect(results.overlayGet).toBe('env-key-headless');
@@ -211,24 +225,51 @@ void (async () => {
   });
 });
 
-describe('a keychain daemon that stops mid-call', () => {
+/** Runs `command` in its own process group and kills the whole group when it overruns (a nested D-Bus session included). */
+async function runGroup(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+  const child = spawn(command, args, { cwd: path.resolve('.'), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`${command} ended with ${String(code)}: ${stderr.slice(-2000)}`);
+  return stdout;
+}
+
+describe('a keychain call cut off by a daemon that stopped', () => {
+  it('is recognised by the message both D-Bus stacks of the library give, and nothing else is', () => {
+    // As printed by @napi-rs/keyring when gnome-keyring crashed or was killed mid-call.
+    expect(isCutOff(new Error('Platform failure: DBus error: Message recipient disconnected from message bus without replying'))).toBe(true);
+    expect(isCutOff(new Error('zbus error: org.freedesktop.DBus.Error.NoReply: Message recipient disconnected from message bus without replying'))).toBe(true);
+    expect(isCutOff(new Error('zbus fdo error: org.freedesktop.DBus.Error.NoReply: Message recipient disconnected from message bus without replying'))).toBe(true);
+    // The call's session was opened with the daemon that stopped; a new one answered the rest.
+    expect(isCutOff(new Error('Platform failure: DBus error: The session wrapping the secret does not exist'))).toBe(true);
+    expect(isCutOff(new Error('zbus error: org.freedesktop.Secret.Error.NoSession: The session does not exist'))).toBe(true);
+    // A headless session whose keyring was never unlocked (no login collection): fails at once.
+    expect(isCutOff(new Error("Couldn't access platform storage: Secret Service: no result found"))).toBe(false);
+    expect(isCutOff(undefined)).toBe(false);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('a keychain daemon that stops mid-call', () => {
   const dir = path.join(os.tmpdir(), `kiln-keyring-stop-${randomBytes(4).toString('hex')}`);
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
   // Its own private session (a nested scripts/with-keyring.sh), so killing that daemon
-  // disturbs no other test; its activation file starts a new daemon as a desktop's would.
+  // disturbs no other test; its activation file starts a new daemon unlocked, as a desktop
+  // session's would (there, locked: the user is asked to unlock).
   it('finishes every call that was cut off, on the restarted daemon, with nothing lost', async () => {
-    await fs.mkdir(dir, { recursive: true });
-    const entry = path.join(dir, 'probe.ts');
-    const here = __dirname.replace(/\\/g, '/');
-    await fs.writeFile(
-      entry,
-      `import { execFileSync } from 'node:child_process';
-import { KeychainSecretStore } from '${here}/secret-store.ts';
+    const outfile = await buildProbe(dir, 'probe', `import { execFileSync } from 'node:child_process';
+import { KeychainSecretStore } from '${HERE}/secret-store.ts';
+// Never the daemon other tests use: only inside a session of its own.
+if (!process.env.DBUS_SESSION_BUS_ADDRESS || process.env.DBUS_SESSION_BUS_ADDRESS === process.env.OUTER_BUS) throw new Error('not in a nested D-Bus session');
 const daemonPid = () => Number(/uint32 (\\d+)/.exec(execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.secrets']).toString())?.[1]);
 const store = new KeychainSecretStore({ keychainService: 'KilnStop' });
 void (async () => {
-  const out = { failures: [], pids: [], calls: 0, values: [] };
+  const out = { failures: [], misordered: [], pids: [], calls: 0, values: [] };
   await store.set('kept', 'stored-before');
   for (let round = 0; round < 3; round++) {
     const pid = daemonPid();
@@ -240,21 +281,27 @@ void (async () => {
         try { await call(); out.calls++; } catch (e) { out.failures.push(e.message + ' / ' + e.details); }
       }
     };
-    await Promise.all([0, 1, 2, 3].map(loop));
+    // Concurrent writes to one account, cut off too: the last one asked for is the one kept.
+    const batches = async () => {
+      for (let k = 0; k < 12; k++) {
+        await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.set('same', v + k).catch((e) => out.failures.push(e.message))));
+        const kept = await store.get('same');
+        if (kept !== 'd' + k) out.misordered.push(kept + ' after batch ' + k);
+      }
+    };
+    await Promise.all([...[0, 1, 2, 3].map(loop), batches()]);
   }
   out.pids.push(daemonPid());
   out.values = [await store.get('kept'), await store.get('w2')];
   console.log(JSON.stringify(out));
 })();
-`,
-    );
-    const outfile = path.join(dir, 'probe.cjs');
-    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile, external: ['@napi-rs/keyring'], nodePaths: [path.resolve('node_modules')], logLevel: 'silent' });
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: path.resolve('node_modules') };
+`);
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: path.resolve('node_modules'), OUTER_BUS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '' };
     delete env.KILN_KEYRING_READY;
-    const { stdout } = await run('bash', [path.resolve('scripts/with-keyring.sh'), process.execPath, outfile], { cwd: path.resolve('.'), env, timeout: 60_000 });
-    const out = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { failures: string[]; pids: number[]; calls: number; values: (string | null)[] };
+    const stdout = await runGroup('bash', [path.resolve('scripts/with-keyring.sh'), process.execPath, outfile], env, 60_000);
+    const out = probeResult<{ failures: string[]; misordered: string[]; pids: number[]; calls: number; values: (string | null)[] }>(stdout);
     expect(out.failures).toEqual([]);
+    expect(out.misordered).toEqual([]);
     expect(out.calls).toBe(3 * 4 * 25);
     // Each round really stopped the daemon: a new one answered after every kill.
     expect(new Set(out.pids).size).toBe(4);

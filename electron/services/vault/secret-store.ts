@@ -1,5 +1,6 @@
 import { AsyncEntry, findCredentialsAsync, type EntryOptions } from '@napi-rs/keyring';
 import { KilnError } from '../../../shared/contract/core';
+import { KeyedQueue } from '../concurrency/keyed-queue';
 import { PROVIDER_API_KEY_ACCOUNT, PUBLISH_API_KEY_ACCOUNT, publishPasswordAccount } from '../../../shared/vault/accounts';
 
 /**
@@ -59,15 +60,21 @@ export function checkSecretValue(value: string): void {
 }
 
 /**
- * gnome-keyring has a known crash (GNOME gitlab, gnome-keyring work items 190, 196, 199): a call in flight then
- * ends with "Message recipient disconnected from message bus without replying". Only those are
- * tried again; a locked or missing keychain fails at once, so no unlock prompt is shown twice.
+ * gnome-keyring has a known crash (GNOME gitlab, gnome-keyring work items 190, 196, 199): a call
+ * in flight then ends with "Message recipient disconnected from message bus without replying"
+ * (both of the library's D-Bus stacks say that), or, if a new daemon answered the rest of the
+ * call, "The session wrapping the secret does not exist" (libdbus) or `Secret.Error.NoSession`
+ * (zbus). Only those are tried again; a locked or missing keychain fails at once, so no unlock
+ * prompt is shown twice.
  */
 const KEYCHAIN_RETRY_WAITS_MS = [100, 400, 1500];
 
-function isCutOff(error: unknown): boolean {
+/** The keychain daemon went away while it had the call: worth one more try once D-Bus restarts it. */
+export function isCutOff(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /NoReply|disconnected from message bus|Error\.Disconnected|Connection reset by peer|Broken pipe/i.test(message);
+  // The last two: the call opened its session with the daemon that stopped, and the one D-Bus
+  // started since does not know it.
+  return /disconnected from message bus without replying|The session wrapping the secret does not exist|Secret\.Error\.NoSession/i.test(message);
 }
 
 export interface KeychainOptions {
@@ -81,6 +88,7 @@ export class KeychainSecretStore implements SecretStore {
   readonly service: string;
   private readonly platform: NodeJS.Platform;
   private readonly entryOptions: EntryOptions;
+  private readonly writes = new KeyedQueue();
 
   constructor(options: KeychainOptions = {}) {
     this.service = options.keychainService ?? DEFAULT_KEYCHAIN_SERVICE;
@@ -97,7 +105,8 @@ export class KeychainSecretStore implements SecretStore {
   /**
    * Every call is safe to repeat (a set writes the same value, a delete of a gone entry is a
    * no-op), so a call cut off by a keychain daemon that stopped is tried again: D-Bus starts
-   * the daemon anew on the next call.
+   * the daemon anew on the next call. Writes to one account run one at a time (`writes`), so a
+   * repeated write can never land after a newer one.
    */
   private async guard<T>(op: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
@@ -118,11 +127,12 @@ export class KeychainSecretStore implements SecretStore {
 
   async set(account: string, value: string): Promise<void> {
     checkSecretValue(value);
-    return this.guard(() => this.entry(account).setPassword(value));
+    // A fresh entry per try: one made before the daemon stopped holds a session that died with it.
+    return this.writes.run(account, () => this.guard(() => this.entry(account).setPassword(value)));
   }
 
   async delete(account: string): Promise<boolean> {
-    return this.guard(() => this.entry(account).deletePassword());
+    return this.writes.run(account, () => this.guard(() => this.entry(account).deletePassword()));
   }
 
   async has(account: string): Promise<boolean> {
