@@ -23,6 +23,8 @@ const POPUP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Pop-
 <button id="open">Open docs</button>
 <a id="link" href="https://example.com/linked" target="_blank">Docs link</a>
 <a id="plain" href="https://example.com/middle">Plain link</a>
+<a id="external" href="https://example.com/external">Another site</a>
+<a id="next" href="page2.html">Next page</a>
 <button id="burst">Burst</button>
 <script>
   window.open('https://example.com/on-load');
@@ -39,12 +41,26 @@ const POPUP_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Pop-
 </script>
 </body></html>`;
 
+/** Reached by a click on a link: it tries to open a window as soon as it loads, as the click's activation still lasts. */
+const NEXT_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Next</title></head><body>
+<h1>Next page</h1>
+<a id="back" href="index.html">Back</a>
+<script>
+  var tries = 0;
+  var timer = setInterval(function () {
+    window.open('https://example.com/next-on-load');
+    if (window.__kilnOpen && ++tries >= 5) { clearInterval(timer); document.body.dataset.triesDone = '1'; }
+  }, 100);
+</script>
+</body></html>`;
+
 test('a previewed page opens nothing by itself; a click (or a middle click on a link) opens it in the OS browser, and a burst of 20 clicks opens at most the limit', async ({ page, kiln, context }) => {
   test.setTimeout(90_000);
   const rec = recorderOpener(kiln.tempDir);
   const dir = path.join(kiln.tempDir, 'workspace', '.anton', 'artifacts', 'popups');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'index.html'), POPUP_PAGE);
+  writeFileSync(path.join(dir, 'page2.html'), NEXT_PAGE);
   const stamp = '2026-01-01T00:00:00+00:00';
   writeFileSync(
     path.join(dir, 'metadata.json'),
@@ -80,8 +96,29 @@ test('a previewed page opens nothing by itself; a click (or a middle click on a 
   await page.waitForTimeout(1100);
   await frame.locator('#link').click();
   await expect.poll(rec.opened).toEqual(['https://example.com/middle', 'https://example.com/clicked', 'https://example.com/linked']);
+  // A plain link to another site can't show in the frame: a click sends it to the OS browser,
+  // and the page stays.
+  await page.waitForTimeout(1100);
+  await frame.locator('#external').click();
+  await expect.poll(rec.opened).toHaveLength(4);
+  expect(rec.opened()[3]).toBe('https://example.com/external');
+  await expect(frame.getByRole('heading', { name: 'Pop-ups' })).toBeVisible();
+  // A same-site link navigates in the frame; the new page's own tries while that click's
+  // activation lasts open nothing (the limiter would allow one: a second has passed).
+  await page.waitForTimeout(1100);
+  await frame.locator('#next').click();
+  await expect(frame.getByRole('heading', { name: 'Next page' })).toBeVisible();
+  await expect(frame.locator('body[data-tries-done="1"]')).toHaveCount(1, { timeout: 10_000 });
+  await page.waitForTimeout(300);
+  expect(rec.opened()).toHaveLength(4);
+  // Back on the first page (its timer's tries refused the same way) for the burst.
+  await frame.locator('#back').click();
+  await expect(frame.getByRole('heading', { name: 'Pop-ups' })).toBeVisible();
+  await expect(frame.locator('body[data-tries-done="1"]')).toHaveCount(1, { timeout: 10_000 });
+  await page.waitForTimeout(300);
+  expect(rec.opened()).toHaveLength(4);
 
-  // 20 fast clicks: the limiter lets at most its per-minute budget through (5, three used above).
+  // 20 fast clicks: the limiter lets at most its per-minute budget through (5, four used above).
   for (let i = 0; i < 20; i++) await frame.locator('#burst').click({ delay: 0 });
   await page.waitForTimeout(1500);
   const burst = rec.opened().filter((u) => u.endsWith('/burst'));

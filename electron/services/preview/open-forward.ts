@@ -2,7 +2,7 @@
  * Part of the preview client script (served with `CLIENT_SCRIPT`): artifact frames are sandboxed
  * without `allow-popups`, so a page can't open a window or tab itself. This forwards its
  * `window.open(url)` and clicks on links that target another window (`target=_blank`, a named
- * target, a modified or a middle click) to the embedding pane as `{kiln:1,type:'open',url}`. The pane
+ * target, a modified or a middle click, a link to another site) to the embedding pane as `{kiln:1,type:'open',url}`. The pane
  * decides: it opens the URL in the OS browser only while the user has just clicked in that
  * frame (Chromium activates the embedding window too, and page code can't fake that) and within
  * the open rate limit. A page that removes this shim only loses its pop-ups; a page that posts
@@ -37,7 +37,10 @@ export const OPEN_FORWARD_SCRIPT = String.raw`
       if (!a) return;
       var target = (a.getAttribute('target') || '').toLowerCase();
       var modified = ev.ctrlKey || ev.metaKey || ev.shiftKey;
-      if (!modified && (target === '' || target === '_self')) return;
+      // A link to another site can't show in the frame (Kiln's policy refuses framing it): it
+      // goes to the OS browser, as if it had target=_blank.
+      var elsewhere = a.origin !== window.location.origin && /^https?:$/.test(a.protocol);
+      if (!modified && !elsewhere && (target === '' || target === '_self')) return;
       ev.preventDefault();
       forward(a.href);
     } catch (e) {}

@@ -36,14 +36,16 @@ export async function exportBundle(deps: BundleExportDeps, slug: string, target?
   // A static export is the very bundle a publish sends; a fullstack one adds Kiln's deploy
   // files, so it is Kiln's own format (no anton md5 to match): names in byte order.
   const ordered = c.fullstack ? [...sources].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) : sources;
-  const zip = await buildZip(ordered, { maxBytes: deps.maxBytes(), outFile: tmp });
+  let bytes: number;
   try {
+    bytes = (await buildZip(ordered, { maxBytes: deps.maxBytes(), outFile: tmp })).bytes;
     await fs.rename(tmp, file);
   } catch (error) {
     await fs.rm(tmp, { force: true });
-    throw new KilnError('IO', `Could not write ${file}.`, (error as Error).message);
+    if (error instanceof KilnError) throw error; // too large, cancelled: already a sentence
+    throw new KilnError('IO', `Could not write ${file}. Choose a folder you can write to.`, (error as Error).message);
   }
-  return { path: file, bytes: zip.bytes };
+  return { path: file, bytes };
 }
 
 /** The zip's absolute path, from the typed path or the save dialog; null when the dialog was cancelled. */
@@ -58,6 +60,8 @@ async function targetFile(deps: BundleExportDeps, slug: string, target?: string)
     file = chosen;
   }
   if (!path.isAbsolute(file)) throw new KilnError('VALIDATION', `Give an absolute path for the export (got "${file}").`);
+  // A folder typed as the target: the zip goes into it, named after the artifact.
+  if ((await fs.stat(file).catch(() => null))?.isDirectory()) file = path.join(file, `${slug}.zip`);
   if (!/\.zip$/i.test(file)) file = `${file}.zip`;
   const folder = path.dirname(file);
   const st = await fs.stat(folder).catch(() => null);

@@ -201,6 +201,18 @@ describe('publish: fullstack', () => {
     await expect(env.service.exportBundle(a.slug, 'relative/path.zip')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(env.service.exportBundle(a.slug, '/no/such/folder/x.zip')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('puts the zip into a folder typed as the target, and says so in a sentence when the folder cannot be written', async () => {
+    const a = await env.make({ files: { 'index.html': '<h1>report</h1>' } });
+    const folder = await tempDir();
+    const res = await env.service.exportBundle(a.slug, folder);
+    expect(res.path).toBe(path.join(folder, `${a.slug}.zip`));
+    expect((await fs.stat(res.path!)).size).toBe(res.bytes);
+    // /proc takes no new files, even for root: the error names the file and the fix, not ENOENT.
+    const refused = await env.service.exportBundle(a.slug, '/proc/kiln-export.zip').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'IO', message: 'Could not write /proc/kiln-export.zip. Choose a folder you can write to.' });
+    expect(await fs.readdir(folder)).toEqual([`${a.slug}.zip`]);
+  });
 });
 
 describe('publish: export (static)', () => {
