@@ -2,11 +2,12 @@
  * Part of the preview client script (served with `CLIENT_SCRIPT`): artifact frames are sandboxed
  * without `allow-popups`, so a page can't open a window or tab itself. This forwards its
  * `window.open(url)` and clicks on links that target another window (`target=_blank`, a named
- * target, a modified or a middle click, a link to another site) to the embedding pane as `{kiln:1,type:'open',url}`. The pane
- * decides: it opens the URL in the OS browser only while the user has just clicked in that
- * frame (Chromium activates the embedding window too, and page code can't fake that) and within
- * the open rate limit. A page that removes this shim only loses its pop-ups; a page that posts
- * the message itself gains nothing the shim doesn't have.
+ * target, a modified or a middle click, a link to another site) to the embedding pane as
+ * `{kiln:1,type:'open',url}`. The pane decides: it opens the URL in the OS browser only while
+ * the user has just clicked in that frame (Chromium activates the embedding window too, and
+ * page code can't fake that) and within the open rate limit. A page that removes this shim
+ * only loses its pop-ups; a page that posts the message itself gains nothing the shim doesn't
+ * have.
  */
 export const OPEN_FORWARD_SCRIPT = String.raw`
 (function () {

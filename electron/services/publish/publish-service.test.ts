@@ -201,6 +201,16 @@ describe('publish: fullstack', () => {
     await expect(env.service.exportBundle(a.slug, 'relative/path.zip')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(env.service.exportBundle(a.slug, '/no/such/folder/x.zip')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+});
+
+describe('publish: export (static)', () => {
+  it('writes exactly the bytes that a publish sends', async () => {
+    const a = await env.make({ primary: 'page.html', files: { 'page.html': '<img src="a.png">', 'a.png': 'PNG' } });
+    const res = await env.service.exportBundle(a.slug, path.join(await tempDir(), 'page.zip'));
+    await env.service.publish(a.slug);
+    const sent = env.server.reports.values().next().value!.versions[0]!.zip;
+    expect((await fs.readFile(res.path!)).equals(sent)).toBe(true);
+  });
 
   it('puts the zip into a folder typed as the target, and says so in a sentence when the folder cannot be written', async () => {
     const a = await env.make({ files: { 'index.html': '<h1>report</h1>' } });
@@ -212,16 +222,6 @@ describe('publish: fullstack', () => {
     const refused = await env.service.exportBundle(a.slug, '/proc/kiln-export.zip').catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'IO', message: 'Could not write /proc/kiln-export.zip. Choose a folder you can write to.' });
     expect(await fs.readdir(folder)).toEqual([`${a.slug}.zip`]);
-  });
-});
-
-describe('publish: export (static)', () => {
-  it('writes exactly the bytes that a publish sends', async () => {
-    const a = await env.make({ primary: 'page.html', files: { 'page.html': '<img src="a.png">', 'a.png': 'PNG' } });
-    const res = await env.service.exportBundle(a.slug, path.join(await tempDir(), 'page.zip'));
-    await env.service.publish(a.slug);
-    const sent = env.server.reports.values().next().value!.versions[0]!.zip;
-    expect((await fs.readFile(res.path!)).equals(sent)).toBe(true);
   });
 });
 
