@@ -90,7 +90,8 @@ export function useLiveFrame(slug: string, url: string | null, follow = true): L
   const onLoad = useCallback(() => {
     // A new page in the frame was not clicked yet: focus leaves the frame, so the click that
     // led here can't let this page open windows (frame-open.ts wants focus in the frame). The
-    // user's next click in the page brings focus back.
+    // user's next click in the page brings focus back. (Scripts that run before the load event
+    // still see that click: a residual, docs/security.md.)
     if (ref.current && document.activeElement === ref.current) ref.current.blur();
     awaiting.current = false;
     setReloading(slug, false);
