@@ -28,7 +28,8 @@ export XDG_DATA_HOME="$data_home" XDG_RUNTIME_DIR="$runtime_dir" KILN_KEYRING_RE
 services="$data_home/dbus-1/services"
 mkdir -p "$services"
 restart="$data_home/restart-keyring.sh"
-# What the daemon said before it stopped is printed with the restart: the cause is not known yet.
+# What the daemon said before it stopped is printed with the restart, so a crash shows its cause
+# (gnome-keyring's known assertion: GNOME gitlab, gnome-keyring work items 190, 196, 199).
 daemon_log="$data_home/keyring-daemon.log"
 cat >"$restart" <<SCRIPT
 #!/bin/sh

@@ -121,7 +121,10 @@ export class PublishService {
   }
 
   async preflight(slug: string): Promise<Preflight> {
-    const c = await this.check(slug);
+    return this.preflightOf(slug, await this.check(slug));
+  }
+
+  private async preflightOf(slug: string, c: Review): Promise<Preflight> {
     const blocking = [...c.blocking];
     const current = await this.md5s.current(slug, c.plan);
     const totalBytes = c.plan.entries.reduce((n, e) => n + e.bytes, 0);
@@ -360,9 +363,9 @@ export class PublishService {
    */
   async deploySource(slug: string): Promise<{ record: PublishArtifactRecord; fullstack: boolean; entries: BundlePlan['entries']; review: Preflight }> {
     await this.deps.artifacts.reconcile(slug);
-    const review = await this.preflight(slug);
-    const ctx = await this.context(slug);
-    return { record: ctx.record, fullstack: ctx.fullstack, entries: ctx.plan.entries, review };
+    // One read of the artifact for both the review and what the deploy builds from.
+    const c = await this.check(slug);
+    return { record: c.record, fullstack: c.fullstack, entries: c.plan.entries, review: await this.preflightOf(slug, c) };
   }
 
   /** The backend's `DS_*` reads against what the artifact declares (see datasource-uses.ts). */

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { KilnError } from '../../../shared/contract/core';
+import { signalGroup } from '../backends/process-group';
 import { Scrubber } from './scrubber';
 import * as catalog from '../../../shared/vault/catalog';
 import { API_KEY_ACCOUNT, connectionSlug, envPrefix, passwordAccount } from '../publish/ports';
@@ -232,7 +233,7 @@ async function runGroup(command: string, args: string[], env: NodeJS.ProcessEnv,
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   if (code !== 0) throw new Error(`${command} ended with ${String(code)}: ${stderr.slice(-2000)}`);
